@@ -1,0 +1,19 @@
+"""Root conftest: hypothesis profiles shared by tests/ and suites/.
+
+`ci` (the default) keeps the full run within minutes on a 2-core machine; `thorough` is for
+longer runs: `pytest --hypothesis-profile thorough`.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile("thorough", max_examples=1000, deadline=None, print_blob=True)
+settings.load_profile("ci")

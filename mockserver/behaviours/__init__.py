@@ -1,0 +1,1 @@
+"""Behaviours: small composable pieces the pipeline runs (auth, state, Siren, ...)."""

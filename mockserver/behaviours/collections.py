@@ -1,0 +1,292 @@
+"""Stateful collections: list, create, read, update (merge), replace and delete records.
+
+Each handler is a small callable built once per operation from the contract, `(Call) -> Outcome`.
+Writes check uniqueness, references to other collections, and JSON files against structures
+kept in other collections; uploads are kept in the file store and the record holds their path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.behaviours.outcomes import Call, EmptyOutcome, ListOutcome, Outcome, Page, RecordOutcome
+from mockserver.behaviours.pagination import PaginationSpec, window
+from mockserver.behaviours.paths import ResourcePaths
+from mockserver.behaviours.state import CollectionSpec, State
+from mockserver.behaviours.store import Record, RecordId
+from mockserver.core.problems import ApiError
+
+Handler = Callable[[Call], Outcome]
+NOT_FOUND = "Not found."
+
+
+@dataclass(frozen=True)
+class CollectionContext:
+    """What every collection handler of one operation needs, built once at start-up."""
+
+    spec: CollectionSpec
+    state: State
+    paths: ResourcePaths
+    id_param: str | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def records(self) -> Any:
+        """The live collection (looked up per call: `reset` replaces collections)."""
+        return self.state.collection(self.spec.name)
+
+    def find(self, call: Call) -> tuple[RecordId, Record]:
+        """The record named by the path parameter, or 404."""
+        raw = call.path.get(self.id_param or "", None)
+        record_id = self.spec.coerce_id(raw)
+        record = None if record_id is None else self.records.get(record_id)
+        if record is None or record_id is None:
+            raise ApiError("notFound", NOT_FOUND)
+        return record_id, record
+
+
+def _is_file(value: Any) -> bool:
+    return hasattr(value, "data") and hasattr(value, "filename")
+
+
+def _matches(value: Any, wanted: Any, how: str) -> bool:
+    if value is None:
+        return False
+    text, needle = str(value), str(wanted)
+    if how == "exact":
+        return text == needle or value == wanted
+    if how == "iexact":
+        return text.casefold() == needle.casefold()
+    if how == "contains":
+        return needle in text
+    return needle.casefold() in text.casefold()
+
+
+@dataclass(frozen=True)
+class ListRecords:
+    """`list`: filter by query parameters and path scope, then paginate if declared."""
+
+    ctx: CollectionContext
+    filters: dict[str, dict[str, str]] = field(default_factory=dict)
+    scope: dict[str, str] = field(default_factory=dict)
+    pagination: PaginationSpec | None = None
+
+    def __call__(self, call: Call) -> Outcome:
+        records = self._select(call)
+        if self.pagination is None:
+            return ListOutcome(self.ctx.spec.name, list(records))
+        win = window(self.pagination, call.query)
+        matching = list(records)
+        page = Page(len(matching), win.limit, win.offset, self.pagination.offset_unit)
+        return ListOutcome(self.ctx.spec.name, matching[win.start : win.start + win.limit], page)
+
+    def _select(self, call: Call) -> Iterable[Record]:
+        conditions = [
+            (rule["field"], call.query[param], rule.get("match", "exact"))
+            for param, rule in self.filters.items()
+            if call.query.get(param) not in (None, "")
+        ]
+        conditions += [(fld, call.path[param], "exact") for fld, param in self.scope.items()]
+        if self.scope:
+            self._require_scope_parent(call)
+        if not conditions:
+            return iter(self.ctx.records)
+        return (
+            r for r in self.ctx.records
+            if all(_matches(r.get(f), wanted, how) for f, wanted, how in conditions)
+        )
+
+    def _require_scope_parent(self, call: Call) -> None:
+        """`/samples/{id}/aliquots` for a sample that does not exist is a 404, not an empty list."""
+        for fld, param in self.scope.items():
+            parent = self.ctx.spec.references.get(fld)
+            if parent is None:
+                continue
+            parent_spec = self.ctx.state.specs[parent]
+            parent_id = parent_spec.coerce_id(call.path[param])
+            if parent_id is None or self.ctx.state.collection(parent).get(parent_id) is None:
+                raise ApiError("notFound", NOT_FOUND)
+
+
+@dataclass(frozen=True)
+class ReadRecord:
+    """`read`: one record by path id or by `key`, maybe only one `select`ed field, with `embed`."""
+
+    ctx: CollectionContext
+    key: dict[str, str] | None = None
+    select: str | None = None
+    embed: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __call__(self, call: Call) -> Outcome:
+        record = self._lookup(call)
+        if self.select is not None:
+            from mockserver.behaviours.outcomes import BodyOutcome
+
+            return BodyOutcome(record.get(self.select))
+        if self.embed:
+            record = {**record, **{name: self._related(record, rule) for name, rule in self.embed.items()}}
+        return RecordOutcome(self.ctx.spec.name, record)
+
+    def _lookup(self, call: Call) -> Record:
+        if self.key is None:
+            return self.ctx.find(call)[1]
+        source = call.query if self.key["in"] == "query" else call.path
+        wanted = source.get(self.key["param"])
+        for record in self.ctx.records:
+            if _matches(record.get(self.key["field"]), wanted, "exact"):
+                return record
+        raise ApiError("notFound", NOT_FOUND)
+
+    def _related(self, record: Record, rule: dict[str, Any]) -> list[Record]:
+        wanted = record.get(rule["equals"])
+        fields = rule.get("fields")
+        related = (r for r in self.ctx.state.collection(rule["collection"]) if r.get(rule["field"]) == wanted)
+        if fields:
+            return [{k: r.get(k) for k in fields} for r in related]
+        return list(related)
+
+
+class _Writer:
+    """What create, update and replace share: turning a body into a checked record."""
+
+    ctx: CollectionContext
+
+    def _fields(self, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise ApiError("badRequest", "Expected an object.", pointer="/body")
+        return dict(body)
+
+    def _check_json_files(self, fields: dict[str, Any], record: Record) -> None:
+        for name, rule in self.ctx.spec.json_files.items():
+            part = fields.get(name)
+            if part is None or not _is_file(part):
+                continue
+            expected = self._structure(record, rule)
+            try:
+                content = json.loads(part.data)
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise _field_error(name, f"The file is not valid JSON: {exc}.") from None
+            if not isinstance(content, dict):
+                raise _field_error(name, "The file must hold a JSON object.")
+            missing, extra = sorted(expected - content.keys()), sorted(content.keys() - expected)
+            if missing or extra:
+                raise _field_error(name, _structure_message(missing, extra))
+
+    def _structure(self, record: Record, rule: dict[str, str]) -> set[str]:
+        target_spec = self.ctx.state.specs[rule["collection"]]
+        target_id = target_spec.coerce_id(record.get(rule["via"]))
+        target = None if target_id is None else self.ctx.state.collection(rule["collection"]).get(target_id)
+        structure = (target or {}).get(rule["structure"])
+        if target is None or structure is None:
+            raise _field_error(rule["via"], f"Invalid pk \"{record.get(rule['via'])}\" - object does not exist.")
+        return set(structure if isinstance(structure, (dict, list)) else [])
+
+    def _check_references(self, record: Record) -> None:
+        for name, target in self.ctx.spec.references.items():
+            value = record.get(name)
+            if value in (None, ""):
+                continue
+            target_id = self.ctx.state.specs[target].coerce_id(value)
+            if target_id is None or self.ctx.state.collection(target).get(target_id) is None:
+                raise _field_error(name, f'Invalid pk "{value}" - object does not exist.')
+
+    def _check_unique(self, record: Record, record_id: RecordId) -> None:
+        spec = self.ctx.spec
+        for name in spec.unique:
+            value = record.get(name)
+            for other in self.ctx.records:
+                if other.get(name) == value and spec.coerce_id(other.get(spec.id_field)) != record_id:
+                    kind = "badRequest" if spec.conflict_status == 400 else "conflict"
+                    raise ApiError(kind, f"{spec.name} with this {name} already exists.",
+                                   field=name, pointer=f"/body/{name}", status=spec.conflict_status)
+
+    def _store_files(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return {k: self.ctx.state.files.keep(v).path if _is_file(v) else v for k, v in fields.items()}
+
+    def _save(self, record_id: RecordId, fields: dict[str, Any], base: Record) -> Record:
+        record = {**base, **fields, self.ctx.spec.id_field: record_id}
+        self._check_references(record)
+        self._check_unique(record, record_id)
+        self._check_json_files(fields, record)
+        record = {**self.ctx.defaults, **base, **self._store_files(fields), self.ctx.spec.id_field: record_id}
+        self.ctx.records.put(record_id, record)
+        return record
+
+
+@dataclass(frozen=True)
+class CreateRecord(_Writer):
+    """`create`: 201 with the new record and its Location."""
+
+    ctx: CollectionContext
+
+    def __call__(self, call: Call) -> Outcome:
+        fields = self._fields(call.body)
+        spec = self.ctx.spec
+        if spec.id_source == "client":
+            record_id = spec.coerce_id(fields.get(spec.id_field))
+            if record_id is None:
+                raise _field_error(spec.id_field, "This field is required.")
+        else:
+            record_id = self.ctx.records.next_integer_id() if spec.id_type == "integer" else _text_id(self.ctx)
+        record = self._save(record_id, fields, {})
+        location = self.ctx.paths.record(spec.name, record_id)
+        headers = (("location", call.request.base_url + location),) if location else ()
+        return RecordOutcome(spec.name, record, status=201, headers=headers)
+
+
+@dataclass(frozen=True)
+class UpdateRecord(_Writer):
+    """`update` (PATCH): only the sent fields change."""
+
+    ctx: CollectionContext
+
+    def __call__(self, call: Call) -> Outcome:
+        record_id, existing = self.ctx.find(call)
+        fields = self._fields(call.body)
+        fields.pop(self.ctx.spec.id_field, None)
+        return RecordOutcome(self.ctx.spec.name, self._save(record_id, fields, existing))
+
+
+@dataclass(frozen=True)
+class ReplaceRecord(_Writer):
+    """`replace` (PUT): the record becomes exactly what was sent (the schema required every field)."""
+
+    ctx: CollectionContext
+
+    def __call__(self, call: Call) -> Outcome:
+        record_id, _ = self.ctx.find(call)
+        fields = self._fields(call.body)
+        fields.pop(self.ctx.spec.id_field, None)
+        return RecordOutcome(self.ctx.spec.name, self._save(record_id, fields, {}))
+
+
+@dataclass(frozen=True)
+class DeleteRecord:
+    """`delete`: 204; later reads answer 404."""
+
+    ctx: CollectionContext
+
+    def __call__(self, call: Call) -> Outcome:
+        record_id, _ = self.ctx.find(call)
+        self.ctx.records.delete(record_id)
+        return EmptyOutcome()
+
+
+def _text_id(ctx: CollectionContext) -> str:
+    return str(ctx.records.next_integer_id())
+
+
+def _field_error(name: str, detail: str) -> ApiError:
+    return ApiError("badRequest", detail, field=name, pointer=f"/body/{name}")
+
+
+def _structure_message(missing: list[str], extra: list[str]) -> str:
+    parts = []
+    if missing:
+        parts.append("missing keys: " + ", ".join(missing))
+    if extra:
+        parts.append("unknown keys: " + ", ".join(extra))
+    return "The file does not match the sample type's structure (" + "; ".join(parts) + ")."

@@ -1,0 +1,161 @@
+"""How outcomes look on the wire: plain JSON resources, or Siren entities.
+
+Both make every href absolute against the base URL the request came to, so links point at the
+mock's own host and port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from mockserver.behaviours.outcomes import ListOutcome, Page
+from mockserver.behaviours.paths import ResourcePaths
+from mockserver.behaviours.state import FILES_PREFIX, CollectionSpec
+from mockserver.behaviours.store import Record
+from mockserver.core.exchange import Request
+
+
+class Representation(Protocol):
+    """Turns records and lists into response bodies."""
+
+    def record(self, collection: str, record: Record, request: Request) -> Any:
+        """The body for one record."""
+
+    def listing(self, outcome: ListOutcome, request: Request) -> Any:
+        """The body for a list (or a page of one)."""
+
+
+@dataclass(frozen=True)
+class PlainRepresentation:
+    """Records as they are (file fields as absolute URLs); lists as JSON arrays."""
+
+    specs: dict[str, CollectionSpec]
+
+    def record(self, collection: str, record: Record, request: Request) -> Any:
+        """The record with absolute file URLs."""
+        return absolute_files(self.specs[collection], record, request.base_url)
+
+    def listing(self, outcome: ListOutcome, request: Request) -> Any:
+        """A JSON array of the records."""
+        spec = self.specs[outcome.collection]
+        return [absolute_files(spec, r, request.base_url) for r in outcome.records]
+
+
+def absolute_files(spec: CollectionSpec, record: Record, base_url: str) -> Record:
+    """A copy of `record` whose stored-file paths are absolute URLs (the record itself if none)."""
+    if not spec.files:
+        return record
+    out = dict(record)
+    for name in spec.files:
+        value = out.get(name)
+        if isinstance(value, str) and value.startswith(FILES_PREFIX):
+            out[name] = base_url + value
+    return out
+
+
+@dataclass(frozen=True)
+class SirenAction:
+    """An action a resource offers, derived from an operation the contract allows on it."""
+
+    name: str
+    method: str
+    media_type: str | None
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def render(self, href: str) -> dict[str, Any]:
+        """The Siren action object."""
+        action: dict[str, Any] = {"name": self.name, "method": self.method, "href": href}
+        if self.media_type:
+            action["type"] = self.media_type
+        if self.fields:
+            action["fields"] = [{"name": n, "type": t} for n, t in self.fields]
+        return action
+
+
+@dataclass(frozen=True)
+class SirenRepresentation:
+    """Records as entities with `self` links and actions; lists as collection entities with
+    item sub-entities and first/prev/next links when paged."""
+
+    specs: dict[str, CollectionSpec]
+    paths: ResourcePaths
+    record_actions: dict[str, list[SirenAction]] = field(default_factory=dict)
+    list_actions: dict[str, list[SirenAction]] = field(default_factory=dict)
+    limit_param: str = "limit"
+    offset_param: str = "offset"
+    dataset_param: str = "datasetid"
+    dataset_property: str = "datasetid"
+
+    def record(self, collection: str, record: Record, request: Request) -> Any:
+        """A Siren entity for one record, with its actions."""
+        entity = self._entity(collection, record, request.base_url)
+        href = entity["links"][0]["href"] if entity["links"] else None
+        actions = self.record_actions.get(collection, [])
+        if href and actions:
+            entity["actions"] = [a.render(href) for a in actions]
+        return entity
+
+    def listing(self, outcome: ListOutcome, request: Request) -> Any:
+        """A Siren collection entity."""
+        spec = self.specs[outcome.collection]
+        base = request.base_url
+        entities = [
+            {**self._entity(outcome.collection, r, base), "rel": ["item"]} for r in outcome.records
+        ]
+        properties: dict[str, Any] = {"count": len(outcome.records)}
+        links = [{"rel": ["self"], "href": _url(base, request.path, request.query_string)}]
+        if outcome.page is not None:
+            properties.update(self._page_properties(outcome.page, len(outcome.records)))
+            links += self._page_links(outcome.page, request)
+        entity: dict[str, Any] = {
+            "class": [outcome.collection, "collection"],
+            "properties": properties,
+            "entities": entities,
+            "links": links,
+        }
+        list_path = self.paths.listing(spec.name)
+        actions = self.list_actions.get(outcome.collection, [])
+        if actions and list_path:
+            entity["actions"] = [a.render(base + list_path) for a in actions]
+        return entity
+
+    def _entity(self, collection: str, record: Record, base_url: str) -> dict[str, Any]:
+        spec = self.specs[collection]
+        path = self.paths.record(collection, record.get(spec.id_field, ""))
+        links = [{"rel": ["self"], "href": base_url + path}] if path else []
+        return {
+            "class": list(spec.klass),
+            "properties": absolute_files(spec, record, base_url),
+            "links": links,
+        }
+
+    def _page_properties(self, page: Page, count: int) -> dict[str, Any]:
+        props: dict[str, Any] = {"total": page.total, "limit": page.limit, "offset": page.offset}
+        if page.dataset_id is not None:
+            props[self.dataset_property] = page.dataset_id
+        return props
+
+    def _page_links(self, page: Page, request: Request) -> list[dict[str, Any]]:
+        step = 1 if page.offset_unit == "pages" else page.limit
+        start = page.offset * page.limit if page.offset_unit == "pages" else page.offset
+        others = [(k, v) for k, v in request.query
+                  if k not in (self.limit_param, self.offset_param, self.dataset_param)]
+        if page.dataset_id is not None:
+            others.append((self.dataset_param, page.dataset_id))
+
+        def link(rel: str, offset: int) -> dict[str, Any]:
+            query = urlencode([*others, (self.limit_param, page.limit), (self.offset_param, offset)])
+            return {"rel": [rel], "href": _url(request.base_url, request.path, query)}
+
+        links = [link("first", 0)]
+        if page.offset > 0:
+            links.append(link("prev", max(0, page.offset - step)))
+        if start + page.limit < page.total:
+            links.append(link("next", page.offset + step))
+        return links
+
+
+def _url(base: str, path: str, query: str) -> str:
+    return f"{base}{path}?{query}" if query else base + path

@@ -1,0 +1,67 @@
+"""The token endpoints: `issueToken` (credentials in, token pair out) and `refreshToken`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.behaviours.credentials import UserDirectory, parse_basic
+from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
+from mockserver.behaviours.tokens import TokenRejected, TokenService
+from mockserver.core import pointers
+from mockserver.core.problems import ApiError
+from mockserver.core.templates import render_template
+
+BAD_CREDENTIALS = "No active account found with the given credentials"
+
+
+@dataclass(frozen=True)
+class IssueToken:
+    """Check credentials (HTTP Basic, or pointers into the body) and answer with a token pair."""
+
+    tokens: TokenService
+    users: UserDirectory
+    credentials: Any
+    respond: Any
+
+    def __call__(self, call: Call) -> Outcome:
+        username, password = self._credentials(call)
+        user = self.users.authenticate(username, password)
+        if user is None:
+            raise ApiError("badCredentials", BAD_CREDENTIALS,
+                           headers=[("www-authenticate", self._challenge())])
+        pair = self.tokens.issue(user.id)
+        body = render_template(self.respond, {"access": pair.access, "refresh": pair.refresh})
+        return BodyOutcome(body)
+
+    def _credentials(self, call: Call) -> tuple[str, str]:
+        if self.credentials == "basic":
+            parsed = parse_basic(call.request.header("authorization"))
+            if parsed is None:
+                raise ApiError("unauthorized", "Authentication credentials were not provided.",
+                               headers=[("www-authenticate", self._challenge())])
+            return parsed
+        username = pointers.resolve(call.body, self.credentials["username"])
+        password = pointers.resolve(call.body, self.credentials["password"])
+        return str(username or ""), str(password or "")
+
+    def _challenge(self) -> str:
+        return 'Basic realm="api"' if self.credentials == "basic" else 'Bearer realm="api"'
+
+
+@dataclass(frozen=True)
+class RefreshToken:
+    """Exchange a valid refresh token for a new access token."""
+
+    tokens: TokenService
+    refresh_from: str
+    respond: Any
+
+    def __call__(self, call: Call) -> Outcome:
+        token = pointers.resolve(call.body, self.refresh_from)
+        result = self.tokens.refresh(str(token or ""))
+        if isinstance(result, TokenRejected):
+            raise ApiError("invalidToken", "Token is invalid or expired", code="token_not_valid",
+                           field=self.refresh_from.lstrip("/"), pointer="/body" + self.refresh_from,
+                           headers=[("www-authenticate", 'Bearer realm="api"')])
+        return BodyOutcome(render_template(self.respond, {"access": result}))

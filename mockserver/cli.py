@@ -1,0 +1,105 @@
+"""`specmock serve | lint`: the command line.
+
+Bad input is a one-line message and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text) if text != "0" else 0
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is at most 65535, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (public so the README's usage can be checked against it)."""
+    parser = argparse.ArgumentParser(prog="specmock", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve a contract as a mock server")
+    serve.add_argument("contract", help="a directory holding openapi.yaml, or the file")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_port, default=8000)
+    serve.add_argument("--seed", type=int, default=0, help="seed for generated data (default 0)")
+    serve.add_argument("--token-ttl", type=_positive_int, help="access-token lifetime in seconds")
+    serve.add_argument("--refresh-ttl", type=_positive_int, help="refresh-token lifetime in seconds")
+    serve.add_argument("--dataset-ttl", type=_positive_int, help="data-set id lifetime in seconds")
+    serve.add_argument("--max-body", type=_positive_int, default=10 * 1024 * 1024,
+                       help="largest accepted request body in bytes (larger: 413)")
+    serve.add_argument("--check-responses", action="store_true",
+                       help="check every answer against the contract (500 on a mismatch)")
+    serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+
+    lint = commands.add_parser("lint", help="check contracts; print file:pointer: message lines")
+    lint.add_argument("paths", nargs="+", help="contract directories or openapi.yaml files")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `specmock` console script."""
+    args = build_parser().parse_args(argv)
+    if args.command == "lint":
+        from mockserver.contract import run_lint
+
+        return run_lint(list(args.paths), sys.stdout)
+    return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from mockserver.engine.app import ContractError, MockEngine
+    from mockserver.engine.options import EngineOptions
+    from mockserver.http.server import serve_forever
+
+    started = time.perf_counter()
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    if not Path(args.contract).exists():
+        print(f"specmock: {args.contract}: no such file or directory "
+              "(give a contract directory such as contracts/dmlf, or its openapi.yaml)", file=sys.stderr)
+        return EXIT_USAGE
+    options = EngineOptions(seed=args.seed, token_ttl=args.token_ttl, refresh_ttl=args.refresh_ttl,
+                            dataset_ttl=args.dataset_ttl, max_body_bytes=args.max_body,
+                            check_responses=args.check_responses)
+    try:
+        engine = MockEngine.from_path(args.contract, options)
+    except ContractError as error:
+        for line in error.lines:
+            print(line, file=sys.stderr)
+        print(f"specmock: {args.contract}: the contract has {len(error.lines)} problem(s); "
+              "fix them (see `specmock lint`) and serve again", file=sys.stderr)
+        return EXIT_PROBLEMS
+    operations = sum(len(m) for m in engine.contract.routes.values())
+    print(f"specmock: serving {engine.contract.title!r} ({operations} operations) on "
+          f"http://{args.host}:{args.port} - ready in {time.perf_counter() - started:.2f}s; "
+          f"admin API at /__specmock/", file=sys.stderr, flush=True)
+    try:
+        serve_forever(engine, args.host, args.port)
+    except OSError as error:
+        print(f"specmock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

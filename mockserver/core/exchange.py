@@ -1,0 +1,53 @@
+"""A request and a response as plain data, independent of the server that carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One HTTP request as the engine sees it.
+
+    `headers` has lower-case names; repeated headers are joined with ", " as RFC 9110 allows.
+    `base_url` is scheme://host[:port] as the client addressed us, used for absolute links.
+    """
+
+    method: str
+    path: str
+    query_string: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    base_url: str = "http://127.0.0.1"
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        """Query parameters in order, repeated names kept, blank values kept."""
+        return parse_qsl(self.query_string, keep_blank_values=True)
+
+    @property
+    def content_type(self) -> str:
+        """The media type of the body without parameters, lower case ('' when absent)."""
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+    def header(self, name: str, default: str = "") -> str:
+        """A header by case-insensitive name."""
+        return self.headers.get(name.lower(), default)
+
+
+@dataclass(slots=True)
+class Response:
+    """One HTTP response. `body` is already encoded."""
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        """The first header with this case-insensitive name, if any."""
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None

@@ -1,0 +1,1 @@
+"""The request engine: routing, validation, the pipeline that runs behaviours."""

@@ -1,0 +1,61 @@
+"""`MockEngine`: one mock instance: its contract compiled, its state, clock, journal, admin API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mockserver.core.clock import ControllableClock
+from mockserver.core.exchange import Request, Response
+from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
+from mockserver.engine.compile import compile_contract
+from mockserver.engine.journal import Journal
+from mockserver.engine.options import EngineOptions
+from mockserver.engine.pipeline import Pipeline
+
+
+class ContractError(Exception):
+    """The contract has problems; `lines` are the linter's one-line diagnostics.
+
+    Seen by: the CLI (prints the lines, exits 1) and code that builds an engine from a path.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class MockEngine:
+    """A mock server's whole behaviour as a function from `Request` to `Response`."""
+
+    def __init__(self, document: dict[str, Any], options: EngineOptions | None = None) -> None:
+        self.options = options or EngineOptions()
+        self.clock = self.options.clock or ControllableClock()
+        self.document = document
+        self.journal = Journal(self.options.journal_size)
+        self.contract = compile_contract(document, self.options, self.clock)
+        self.pipeline = Pipeline(self.contract, self.options, self.journal, self.clock, document)
+        self.admin = AdminApi(self)
+
+    @classmethod
+    def from_path(cls, path: str | Path, options: EngineOptions | None = None) -> MockEngine:
+        """Load, check and compile a contract (a directory with openapi.yaml, or the file)."""
+        from mockserver.contract import load_contract
+
+        loaded = load_contract(Path(path))
+        errors = [str(d) for d in loaded.diagnostics if d.severity == "error"]
+        if errors:
+            raise ContractError(errors)
+        return cls(loaded.document, options)
+
+    def handle(self, request: Request) -> Response:
+        """Answer a request: the admin API under /__specmock/, the contract everywhere else."""
+        if request.path.startswith(ADMIN_PREFIX):
+            return self.admin.handle(request)
+        return self.pipeline.handle(request)
+
+    def reset(self) -> None:
+        """State back to the seed, journal emptied, clock back to real time."""
+        self.contract.state.reset()
+        self.journal.clear()
+        self.clock.reset()

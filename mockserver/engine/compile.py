@@ -1,0 +1,299 @@
+"""Compiling a bundled contract into operations, once, at start-up.
+
+For every path and method this prepares the request validator, the static responder, the
+security requirements and the behaviour handler the operation's `x-specmock` declares, so that
+handling a request does no contract work at all.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.behaviours.collections import (
+    CollectionContext,
+    CreateRecord,
+    DeleteRecord,
+    ListRecords,
+    ReadRecord,
+    ReplaceRecord,
+    UpdateRecord,
+)
+from mockserver.behaviours.credentials import UserDirectory
+from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
+from mockserver.behaviours.pagination import PaginationSpec
+from mockserver.behaviours.partition import Partition
+from mockserver.behaviours.paths import ResourcePaths
+from mockserver.behaviours.prefer import parse_prefer
+from mockserver.behaviours.representation import (
+    PlainRepresentation,
+    Representation,
+    SirenAction,
+    SirenRepresentation,
+)
+from mockserver.behaviours.state import CollectionSpec, State
+from mockserver.behaviours.static import StaticResponder
+from mockserver.behaviours.tokens import TokenService, TokenSettings
+from mockserver.behaviours.tokens_actions import IssueToken, RefreshToken
+from mockserver.core.clock import Clock
+from mockserver.engine.errors import ErrorRenderer
+from mockserver.engine.options import EngineOptions
+from mockserver.engine.routing import Router
+from mockserver.engine.schemas_util import record_properties, resolve_ref
+from mockserver.engine.security import Authenticator, Requirement, requirements_of
+from mockserver.engine.validation import RequestValidator
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+Handler = Callable[[Call], Outcome]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One compiled operation."""
+
+    method: str
+    template: str
+    operation_id: str
+    spec: dict[str, Any]
+    requirements: tuple[Requirement, ...]
+    validator: RequestValidator
+    static: StaticResponder
+    handler: Handler
+    media_types: dict[str, str | None]
+
+    def media_type_for(self, status: int) -> str | None:
+        """The media type the contract declares for a status (then its range, then default)."""
+        for key in (str(status), f"{str(status)[0]}XX", "default"):
+            if key in self.media_types:
+                return self.media_types[key]
+        return "application/json"
+
+
+@dataclass(frozen=True)
+class StaticHandler:
+    """`static`: the contract's example or schema-generated data, chosen Prism-style."""
+
+    responder: StaticResponder
+
+    def __call__(self, call: Call) -> Outcome:
+        preference = parse_prefer(call.request.header("prefer"))
+        answer = self.responder.answer(preference, accept=call.request.header("accept") or "*/*")
+        return BodyOutcome(answer.body, answer.status, answer.media_type, tuple(answer.headers.items()))
+
+
+@dataclass
+class CompiledContract:
+    """Everything the pipeline needs, ready before the first request."""
+
+    title: str
+    routes: dict[str, dict[str, Operation]]
+    router: Router
+    errors: ErrorRenderer
+    representation: Representation
+    authenticator: Authenticator
+    state: State
+    tokens: TokenService | None
+
+
+def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    """(template, METHOD, operation, path item) for every operation of the document."""
+    for template, path_item in document.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            if isinstance(path_item.get(method), dict):
+                yield template, method.upper(), path_item[method], path_item
+
+
+def compile_contract(document: dict[str, Any], options: EngineOptions, clock: Clock) -> CompiledContract:
+    """Prepare a bundled contract for serving."""
+    root = document.get("x-specmock", {})
+    specs = {n: CollectionSpec.from_contract(n, c) for n, c in root.get("collections", {}).items()}
+    state = State(specs, seed=options.seed)
+    tokens, users = _auth(root.get("auth"), options, clock)
+    paths = _resource_paths(document)
+    builder = _HandlerBuilder(document, options, state, paths, tokens, users)
+    routes: dict[str, dict[str, Operation]] = {}
+    for template, method, operation, path_item in iter_operations(document):
+        routes.setdefault(template, {})[method] = builder.operation(template, method, operation, path_item)
+    return CompiledContract(
+        title=str(document.get("info", {}).get("title", "")),
+        routes=routes,
+        router=Router(routes, root.get("trailingSlash", "strict")),
+        errors=ErrorRenderer(root.get("errors")),
+        representation=_representation(root, document, specs, paths),
+        authenticator=Authenticator(tokens, users),
+        state=state,
+        tokens=tokens,
+    )
+
+
+def _auth(auth: dict[str, Any] | None, options: EngineOptions, clock: Clock
+          ) -> tuple[TokenService | None, UserDirectory | None]:
+    if not auth:
+        return None, None
+    settings = TokenSettings(
+        access_ttl=options.token_ttl or auth.get("accessTtl", 3600),
+        refresh_ttl=options.refresh_ttl or auth.get("refreshTtl", 86400),
+        user_id_claim=auth.get("userIdClaim", "user_id"),
+        token_type_claim=auth.get("tokenTypeClaim", "token_type"),
+    )
+    tokens = TokenService(settings, clock, secret=options.secret, rng=random.Random(options.seed))
+    return tokens, UserDirectory.from_config(auth["users"])
+
+
+def _last_param(template: str) -> str | None:
+    start = template.rfind("{")
+    return template[start + 1 : template.index("}", start)] if start >= 0 else None
+
+
+def _resource_paths(document: dict[str, Any]) -> ResourcePaths:
+    paths = ResourcePaths()
+    for template, _method, operation, _item in iter_operations(document):
+        ext = operation.get("x-specmock", {})
+        collection, action = ext.get("collection"), ext.get("action")
+        if not collection:
+            continue
+        if action == "read" and "key" not in ext and "select" not in ext:
+            param = _last_param(template)
+            if param:
+                paths.add_detail(collection, template, param)
+        elif action in ("list", "create") and "scope" not in ext:
+            paths.add_list(collection, template)
+    return paths
+
+
+def _representation(root: dict[str, Any], document: dict[str, Any], specs: dict[str, CollectionSpec],
+                    paths: ResourcePaths) -> Representation:
+    if root.get("representation", "plain") != "siren":
+        return PlainRepresentation(specs)
+    pagination = PaginationSpec.from_contract(root.get("pagination"))
+    record_actions: dict[str, list[SirenAction]] = {}
+    list_actions: dict[str, list[SirenAction]] = {}
+    for template, method, operation, _item in iter_operations(document):
+        collection = operation.get("x-specmock", {}).get("collection")
+        if not collection or method == "GET":
+            continue
+        if template == paths.detail_template(collection):
+            record_actions.setdefault(collection, []).append(_siren_action(method, operation, document))
+        elif template == paths.listing(collection):
+            list_actions.setdefault(collection, []).append(_siren_action(method, operation, document))
+    return SirenRepresentation(
+        specs, paths, record_actions, list_actions,
+        limit_param=pagination.limit_param, offset_param=pagination.offset_param,
+        dataset_param=pagination.dataset_param, dataset_property=pagination.dataset_property,
+    )
+
+
+_FIELD_TYPES = {"integer": "number", "number": "number", "boolean": "checkbox"}
+
+
+def _siren_action(method: str, operation: dict[str, Any], document: dict[str, Any]) -> SirenAction:
+    content = resolve_ref(document, operation.get("requestBody", {})).get("content", {})
+    media_type = next(iter(content), None)
+    fields: tuple[tuple[str, str], ...] = ()
+    if media_type:
+        properties = record_properties(document, content[media_type].get("schema", {}), siren=False)
+        fields = tuple(
+            (name, _field_type(resolve_ref(document, schema))) for name, schema in properties.items()
+        )
+    name = operation.get("operationId") or f"{method.lower()}"
+    return SirenAction(name=name, method=method, media_type=media_type, fields=fields)
+
+
+def _field_type(schema: dict[str, Any]) -> str:
+    kind = schema.get("type")
+    kind = next((t for t in kind if t != "null"), "string") if isinstance(kind, list) else kind
+    if schema.get("format") in ("date", "date-time", "email"):
+        return {"date-time": "datetime-local"}.get(schema["format"], schema["format"])
+    return _FIELD_TYPES.get(str(kind), "text")
+
+
+class _HandlerBuilder:
+    """Builds each operation's handler from its `x-specmock` declaration."""
+
+    def __init__(self, document: dict[str, Any], options: EngineOptions, state: State,
+                 paths: ResourcePaths, tokens: TokenService | None, users: UserDirectory | None) -> None:
+        self.document, self.options, self.state, self.paths = document, options, state, paths
+        self.tokens, self.users = tokens, users
+        self.root = document.get("x-specmock", {})
+        self.siren = self.root.get("representation") == "siren"
+
+    def operation(self, template: str, method: str, operation: dict[str, Any],
+                  path_item: dict[str, Any]) -> Operation:
+        static = StaticResponder(operation, self.document, seed=self.options.seed)
+        ext = operation.get("x-specmock", {"action": "static"})
+        return Operation(
+            method=method,
+            template=template,
+            operation_id=str(operation.get("operationId", f"{method} {template}")),
+            spec=operation,
+            requirements=requirements_of(operation, self.document),
+            validator=RequestValidator(operation, path_item, self.document),
+            static=static,
+            handler=self._handler(template, ext, operation, static),
+            media_types=self._media_types(operation),
+        )
+
+    def _media_types(self, operation: dict[str, Any]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for status, response in operation.get("responses", {}).items():
+            content = resolve_ref(self.document, response).get("content", {})
+            out[str(status)] = next(iter(content), None)
+        return out
+
+    def _handler(self, template: str, ext: dict[str, Any], operation: dict[str, Any],
+                 static: StaticResponder) -> Handler:
+        action = ext.get("action", "static")
+        if action == "static":
+            return StaticHandler(static)
+        if action == "issueToken":
+            assert self.tokens is not None and self.users is not None
+            return IssueToken(self.tokens, self.users, ext.get("credentials", "basic"), ext.get("respond"))
+        if action == "refreshToken":
+            assert self.tokens is not None
+            return RefreshToken(self.tokens, ext.get("refreshFrom", "/refresh"), ext.get("respond"))
+        if action == "partition":
+            return Partition(self.state, ext["collection"], ext["partition"], ext.get("respond"))
+        return self._collection_handler(template, action, ext, operation)
+
+    def _collection_handler(self, template: str, action: str, ext: dict[str, Any],
+                            operation: dict[str, Any]) -> Handler:
+        spec = self.state.specs[ext["collection"]]
+        ctx = CollectionContext(spec, self.state, self.paths, id_param=_last_param(template),
+                                defaults=self._defaults(spec.name))
+        if action == "list":
+            pagination = PaginationSpec.from_contract(self.root.get("pagination")) if ext.get("paginate") else None
+            return ListRecords(ctx, ext.get("filters", {}), ext.get("scope", {}), pagination)
+        if action == "read":
+            return ReadRecord(ctx, ext.get("key"), ext.get("select"), ext.get("embed", {}))
+        writers: dict[str, Callable[[CollectionContext], Handler]] = {
+            "create": CreateRecord, "update": UpdateRecord, "replace": ReplaceRecord, "delete": DeleteRecord,
+        }
+        return writers[action](ctx)
+
+    def _defaults(self, collection: str) -> dict[str, Any]:
+        """Null for every nullable property of the record schema (a record always has every
+        property, as DRF serializers give them), the schema's default where one is declared."""
+        template = self.paths.detail_template(collection)
+        operation = self.document.get("paths", {}).get(template or "", {}).get("get", {})
+        response = resolve_ref(self.document, operation.get("responses", {}).get("200", {}))
+        content = response.get("content", {})
+        if not content:
+            return {}
+        schema = next(iter(content.values())).get("schema", {})
+        defaults: dict[str, Any] = {}
+        for name, prop in record_properties(self.document, schema, siren=self.siren).items():
+            prop = resolve_ref(self.document, prop)
+            if "default" in prop:
+                defaults[name] = prop["default"]
+            elif _nullable(self.document, prop):
+                defaults[name] = None
+        return defaults
+
+
+def _nullable(document: dict[str, Any], schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind) or schema.get("nullable"):
+        return True
+    return any(_nullable(document, resolve_ref(document, s)) for s in schema.get("anyOf", schema.get("oneOf", [])))

@@ -1,0 +1,27 @@
+"""Settings of one mock instance (from the CLI, the pytest plugin or code)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockserver.core.clock import ControllableClock
+
+
+@dataclass
+class EngineOptions:
+    """Everything about a mock instance that is not in the contract.
+
+    `token_ttl`/`refresh_ttl`/`dataset_ttl` override the contract's lifetimes when set.
+    `check_responses` validates every answer against the contract and turns a mismatch into a
+    500 that says so: on in tests, so the mock is held to its own contract.
+    """
+
+    seed: int = 0
+    token_ttl: int | None = None
+    refresh_ttl: int | None = None
+    dataset_ttl: int | None = None
+    max_body_bytes: int = 10 * 1024 * 1024
+    check_responses: bool = False
+    journal_size: int = 1000
+    secret: bytes | None = None
+    clock: ControllableClock | None = None

@@ -1,0 +1,65 @@
+"""pytest plugin (entry point `pytest11`): running mocks as fixtures.
+
+Fixtures (override any of them in your conftest.py):
+
+- `specmock_contract`: path of the contract to serve; override it (default: none, with a message).
+- `specmock_options`: `EngineOptions` for the served mock (default: responses checked against the
+  contract).
+- `specmock_pool`: session-scoped; starts each (contract, options) once per session.
+- `specmock`: function-scoped `RunningMock`, reset to its seed before each test, with `.url`,
+  `.advance(seconds)`, `.journal()`.
+- `specmock_httpserver`: pytest-httpserver's `httpserver` with the contract mounted as fallback,
+  so `httpserver.expect_request(...)` expectations and contract behaviour mix in one test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mockserver.engine.app import MockEngine
+from mockserver.engine.options import EngineOptions
+from mockserver.testing import MockPool, RunningMock, mounted_contract
+
+
+@pytest.fixture(scope="session")
+def specmock_contract() -> str:
+    """The contract to serve. Override in your conftest.py, e.g. `return "contracts/dmlf"`."""
+    raise pytest.UsageError(
+        "specmock: override the `specmock_contract` fixture with the path of your contract, e.g.\n"
+        "    @pytest.fixture(scope='session')\n"
+        "    def specmock_contract(): return 'contracts/dmlf'"
+    )
+
+
+@pytest.fixture(scope="session")
+def specmock_options() -> EngineOptions:
+    """Options of the served mock; responses are checked against the contract."""
+    return EngineOptions(check_responses=True)
+
+
+@pytest.fixture(scope="session")
+def specmock_pool() -> Iterator[MockPool]:
+    """Every mock started in this session, stopped at its end."""
+    pool = MockPool()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def specmock(specmock_pool: MockPool, specmock_contract: str, specmock_options: EngineOptions) -> RunningMock:
+    """A running mock of `specmock_contract`, reset to its seed for this test."""
+    mock = specmock_pool.get(specmock_contract, specmock_options)
+    mock.reset()
+    return mock
+
+
+@pytest.fixture
+def specmock_httpserver(httpserver: Any, specmock_contract: str,
+                        specmock_options: EngineOptions) -> Iterator[Any]:
+    """pytest-httpserver's server answering from the contract where no expectation matches."""
+    engine = MockEngine.from_path(specmock_contract, specmock_options)
+    with mounted_contract(httpserver, engine):
+        yield httpserver

@@ -1,0 +1,61 @@
+"""`specmock serve` as a process: start-up, one log line per request, clean stop, bad input."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.e2e.conftest import ROOT, start_serve, stop_serve
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_server_cleanly() -> None:
+    mock = start_serve("freezerworks")
+    assert stop_serve(mock) == 0
+    assert b"Traceback" not in mock.process.stderr.read()  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_server_cleanly() -> None:
+    mock = start_serve("dmlf")
+    mock.process.send_signal(signal.SIGINT)
+    assert mock.process.wait(timeout=10) == 0
+    assert b"Traceback" not in mock.process.stderr.read()  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_each_request_is_logged_on_one_line() -> None:
+    # Given a server started without --quiet
+    mock = start_serve("dmlf", quiet=False)
+    # When it answers two requests
+    requests.get(mock.base_url + "institutes/")
+    requests.get(mock.base_url + "nowhere")
+    stop_serve(mock)
+    # Then each has its access-log line with method, path and status
+    log = mock.process.stderr.read().decode()  # type: ignore[union-attr]
+    lines = [line for line in log.splitlines() if "specmock.access" in line]
+    assert any('"GET /institutes/" 401' in line for line in lines)
+    assert any('"GET /nowhere" 404' in line for line in lines)
+
+
+def test_a_missing_contract_is_one_line_and_exit_2() -> None:
+    result = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", "no/such/dir"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "specmock: no/such/dir: no such file or directory (give a contract directory such as "
+        "contracts/dmlf, or its openapi.yaml)"
+    ]
+
+
+def test_a_broken_contract_prints_its_problems_and_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.1.0\ninfo: {title: x}\npaths: []\n")
+    result = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", str(tmp_path)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert result.returncode == 1
+    assert "openapi.yaml:" in result.stderr and "Traceback" not in result.stderr
