@@ -1,0 +1,70 @@
+"""`specmock lint`: every check, as diagnostics, and the command's output and exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from mockserver.contract.diagnostics import Diagnostic, Severity, display_path, has_errors
+from mockserver.contract.extensions_check import check_extensions
+from mockserver.contract.loader import find_root, load_contract
+from mockserver.contract.model import LoadedContract
+from mockserver.contract.openapi_check import check_openapi
+from mockserver.contract.semantics import check_semantics
+
+Check = Callable[[LoadedContract], list[Diagnostic]]
+CHECKS: tuple[Check, ...] = (check_openapi, check_extensions, check_semantics)
+
+
+def check_contract(
+    contract: LoadedContract, checks: tuple[Check, ...] = CHECKS
+) -> list[Diagnostic]:
+    """The diagnostics of `checks` (all of them by default) on a loaded contract.
+
+    A check that fails unexpectedly becomes a diagnostic too: checking never raises.
+    """
+    if not contract.loaded:
+        return []
+    problems: list[Diagnostic] = []
+    for check in checks:
+        try:
+            problems += check(contract)
+        except Exception as exc:  # a bug in a check must not hide the other checks' findings
+            problems.append(
+                contract.diagnostic(
+                    "",
+                    f"{check.__name__} failed: {type(exc).__name__}: {exc}",
+                    severity=Severity.WARNING,
+                )
+            )
+    return problems
+
+
+def lint_contract(path: str | Path) -> list[Diagnostic]:
+    """Every problem of the contract at `path` (a directory or its openapi.yaml), in order."""
+    contract = load_contract(path)
+    problems = [*contract.diagnostics, *check_contract(contract)]
+    return list(dict.fromkeys(problems))
+
+
+def run_lint(paths: list[str], out: TextIO) -> int:
+    """Lint each path, print one line per diagnostic and a summary per contract.
+
+    Returns 0 when no contract has an error (warnings are allowed), else 1. A path that does not
+    exist, or a directory without openapi.yaml, is one line of error.
+    """
+    failed = False
+    for path in paths:
+        root = find_root(path)
+        if isinstance(root, Diagnostic):
+            out.write(f"{path}: {root.message}\n")
+            failed = True
+            continue
+        problems = lint_contract(root)
+        for problem in problems:
+            out.write(f"{problem}\n")
+        shown = display_path(root)
+        out.write(f"{len(problems)} problem(s) in {shown}\n" if problems else f"{shown}: ok\n")
+        failed = failed or has_errors(problems)
+    return 1 if failed else 0

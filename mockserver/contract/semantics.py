@@ -1,0 +1,168 @@
+"""Checks of `x-specmock` meaning that a JSON Schema cannot express.
+
+Names must refer to declared things: an operation's collection, `references`, `jsonFiles` and
+`embed` collections, `scope` and `key` path parameters; features need their root settings
+(`paginate` needs `pagination`, token actions need `auth`); seed records carry unique ids.
+Every check tolerates values of the wrong type (the schema check reports those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from mockserver.contract.diagnostics import Diagnostic
+from mockserver.contract.hints import did_you_mean
+from mockserver.contract.model import LoadedContract
+from mockserver.contract.operations import OperationRef, iter_operations
+from mockserver.contract.pointers import Tokens, to_pointer
+
+RECORD_ACTIONS = frozenset({"list", "create", "read", "update", "replace", "delete"})
+TOKEN_ACTIONS = frozenset({"issueToken", "refreshToken"})
+_ROOT: Tokens = ("x-specmock",)
+
+
+def check_semantics(contract: LoadedContract) -> list[Diagnostic]:
+    """Diagnostics for `x-specmock` declarations that name undeclared things or miss settings."""
+    problems = list(_collections(contract))
+    for operation in iter_operations(contract.document):
+        ext = operation.operation.get("x-specmock")
+        if isinstance(ext, dict):
+            problems += _operation(contract, operation, ext)
+    return problems
+
+
+def _declared(contract: LoadedContract) -> dict[str, Any]:
+    collections = contract.root.get("collections")
+    return collections if isinstance(collections, dict) else {}
+
+
+def _unknown_collection(contract: LoadedContract, name: Any, at: Tokens) -> Iterator[Diagnostic]:
+    declared = _declared(contract)
+    if isinstance(name, str) and name not in declared:
+        hint = did_you_mean(name, declared) or (
+            f"declared collections: {', '.join(declared)}"
+            if declared
+            else "declare it under the root x-specmock's collections"
+        )
+        yield contract.diagnostic(to_pointer(at), f"unknown collection '{name}'", hint)
+
+
+def _collections(contract: LoadedContract) -> Iterator[Diagnostic]:
+    for name, collection in _declared(contract).items():
+        if not isinstance(collection, dict):
+            continue
+        at = (*_ROOT, "collections", name)
+        for field, target in _mapping(collection.get("references")).items():
+            yield from _unknown_collection(contract, target, (*at, "references", field))
+        for field, spec in _mapping(collection.get("jsonFiles")).items():
+            if isinstance(spec, dict):
+                path = (*at, "jsonFiles", field, "collection")
+                yield from _unknown_collection(contract, spec.get("collection"), path)
+        yield from _seed(contract, collection, at)
+
+
+def _seed(contract: LoadedContract, collection: dict[str, Any], at: Tokens) -> Iterator[Diagnostic]:
+    id_field = collection.get("idField")
+    seed = collection.get("seed")
+    records = seed.get("records") if isinstance(seed, dict) else None
+    if not isinstance(id_field, str) or not isinstance(records, list):
+        return
+    id_type = collection.get("idType", "integer")
+    first_index: dict[Any, int] = {}
+    for index, record in enumerate(records):
+        where = (*at, "seed", "records", str(index))
+        if not isinstance(record, dict):
+            continue
+        if id_field not in record:
+            yield contract.diagnostic(
+                to_pointer(where), f"seed record has no '{id_field}' (the idField)"
+            )
+            continue
+        value = record[id_field]
+        if not _has_id_type(value, id_type):
+            yield contract.diagnostic(
+                to_pointer((*where, id_field)),
+                f"id {value!r} is not of the collection's idType '{id_type}'",
+            )
+        key = (type(value).__name__, value) if _hashable(value) else None
+        if key is not None and key in first_index:
+            yield contract.diagnostic(
+                to_pointer((*where, id_field)),
+                f"duplicate id {value!r} (also record {first_index[key]})",
+            )
+        elif key is not None:
+            first_index[key] = index
+
+
+def _has_id_type(value: Any, id_type: Any) -> bool:
+    if id_type == "string":
+        return isinstance(value, str)
+    if id_type == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return True
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _operation(
+    contract: LoadedContract, operation: OperationRef, ext: dict[str, Any]
+) -> list[Diagnostic]:
+    at = ("paths", operation.template, operation.method, "x-specmock")
+    return [
+        *_operation_collection(contract, ext, at),
+        *_path_parameters(contract, operation, ext, at),
+        *_root_settings(contract, ext, at),
+    ]
+
+
+def _operation_collection(
+    contract: LoadedContract, ext: dict[str, Any], at: Tokens
+) -> Iterator[Diagnostic]:
+    action = ext.get("action")
+    if action in RECORD_ACTIONS and "collection" not in ext:
+        yield contract.diagnostic(to_pointer(at), f"action '{action}' needs a collection")
+    yield from _unknown_collection(contract, ext.get("collection"), (*at, "collection"))
+    for prop, spec in _mapping(ext.get("embed")).items():
+        if isinstance(spec, dict):
+            yield from _unknown_collection(
+                contract, spec.get("collection"), (*at, "embed", prop, "collection")
+            )
+
+
+def _path_parameters(
+    contract: LoadedContract, operation: OperationRef, ext: dict[str, Any], at: Tokens
+) -> Iterator[Diagnostic]:
+    parameters = operation.path_parameters
+    named = [((*at, "scope", field), param) for field, param in _mapping(ext.get("scope")).items()]
+    key = ext.get("key")
+    if isinstance(key, dict) and key.get("in") == "path":
+        named.append(((*at, "key", "param"), key.get("param")))
+    for where, param in named:
+        if isinstance(param, str) and param not in parameters:
+            hint = did_you_mean(param, parameters) or (
+                f"its parameters: {', '.join(parameters)}" if parameters else "it has no parameters"
+            )
+            message = f"'{param}' is not a parameter of the path {operation.template}"
+            yield contract.diagnostic(to_pointer(where), message, hint)
+
+
+def _root_settings(
+    contract: LoadedContract, ext: dict[str, Any], at: Tokens
+) -> Iterator[Diagnostic]:
+    root = contract.root
+    if ext.get("paginate") is True and not isinstance(root.get("pagination"), dict):
+        yield contract.diagnostic(
+            to_pointer((*at, "paginate")), "paginate: true needs pagination in the root x-specmock"
+        )
+    action = ext.get("action")
+    if action in TOKEN_ACTIONS and not isinstance(root.get("auth"), dict):
+        yield contract.diagnostic(
+            to_pointer((*at, "action")), f"action '{action}' needs auth in the root x-specmock"
+        )
