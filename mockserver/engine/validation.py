@@ -1,0 +1,216 @@
+"""The "validate" step: a request checked against its operation, compiled once at start-up.
+
+Per operation, everything is prepared when the server starts: the parameter readers, a form
+reader per form media type, and one compiled schema per declared media type that checks the
+whole request at once, as the object {"path": ..., "query": ..., "header": ..., "cookie": ...,
+"body": ...}. One call to the compiled schema per request; its instance locations are the
+violations' pointers as they are (/query/limit, /body/items/0/qty).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.core.exchange import Request
+from mockserver.core.pointers import escape
+from mockserver.core.problems import ApiError
+from mockserver.engine.bodies import (
+    BodyParseError,
+    FormReader,
+    Part,
+    parse_json,
+    parse_multipart,
+    parse_text,
+    parse_urlencoded,
+    without_files,
+)
+from mockserver.engine.mediatypes import best_range, essence, is_json
+from mockserver.engine.parameters import ParameterReader, ParameterSpec, declared_parameters
+from mockserver.engine.schemas import SchemaValidator, compile_schema, pointer_of
+from mockserver.engine.schemas_util import resolve_ref
+from mockserver.engine.violations import Violation
+
+__all__ = ["RequestValidator", "ValidInput", "ValidationFailed", "Violation"]
+
+_LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3, "body": 4}
+
+
+@dataclass(frozen=True)
+class ValidInput:
+    """A request's inputs after validation, typed as the contract declares them.
+
+    `query` holds the declared parameters coerced plus undeclared ones as text (a list when
+    repeated). `body` is the parsed body (a dict for forms, with `UploadedFile` values for
+    files), None when there is none; `media_type` is the request's, without parameters.
+    """
+
+    path: dict[str, Any]
+    query: dict[str, Any]
+    headers: dict[str, Any]
+    body: Any
+    media_type: str | None
+    cookies: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ValidationFailed(ApiError):  # noqa: N818 -- the name reads as the outcome, like ApiError
+    """A 400 for a request that breaks its contract. `field`/`pointer`/`detail` describe the
+    first violation; `violations` has them all, for error shapes that list every one."""
+
+    violations: list[Violation] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _BodyPlan:
+    """What is prepared for one declared media type (or range) of the request body."""
+
+    validator: SchemaValidator  # the whole request, with this media type's body schema
+    form: FormReader
+
+
+@dataclass(frozen=True, slots=True)
+class _ReadBody:
+    """A body as read: the value handed on, the value the schema sees (files stood in for),
+    what reading found wrong, and instance locations whose schema failures are to be ignored."""
+
+    value: Any
+    seen: Any
+    problems: list[Violation] = field(default_factory=list)
+    ignored: list[tuple[str | int, ...]] = field(default_factory=list)
+
+
+class RequestValidator:
+    """Checks requests for one operation. Built once; `validate` is the per-request hot path."""
+
+    def __init__(self, operation: dict[str, Any], path_item: dict[str, Any],
+                 document: dict[str, Any]) -> None:
+        specs = declared_parameters(operation, path_item, document)
+        self._parameters = ParameterReader(specs)
+        body = resolve_ref(document, operation.get("requestBody")) or {}
+        content: dict[str, Any] = body.get("content", {}) if isinstance(body, dict) else {}
+        self._body_required = bool(content) and bool(body.get("required", False))
+        self._no_body = compile_schema(_request_schema(specs, self._parameters), document,
+                                       direction="request")
+        self._plans: dict[str, _BodyPlan] = {}
+        for key, raw_media in content.items():
+            media = resolve_ref(document, raw_media) or {}
+            schema = _request_schema(specs, self._parameters, media.get("schema", {}))
+            self._plans[essence(key)] = _BodyPlan(
+                compile_schema(schema, document, direction="request"), FormReader(media, document))
+        self.accepted_media_types: tuple[str, ...] = tuple(self._plans)
+        """The media types (or ranges) the operation declares for its body, in contract order."""
+
+    def validate(self, path_params: dict[str, str], request: Request) -> ValidInput:
+        """The request's inputs, coerced and checked.
+
+        Raises ApiError "unsupportedMediaType" (415) for a body of an undeclared type, and
+        `ValidationFailed` (400) listing every violation otherwise.
+        """
+        query, extra = self._parameters.query(request.query)
+        values = {"path": self._parameters.path(path_params), "query": query,
+                  "header": self._parameters.headers(request),
+                  "cookie": self._parameters.cookies(request)}
+        instance = {location: values[location] for location in self._parameters.locations}
+        plan, media_type = self._plan_for(request)
+        validator, read = self._no_body, _ReadBody(None, None)
+        if plan is not None:
+            read = _read_body(plan, media_type or "", request)
+            instance["body"], validator = read.seen, plan.validator
+        elif self._body_required:
+            read.problems.append(Violation("body", "", "/body", "A request body is required."))
+        if read.problems or not validator.is_valid(instance):
+            found = [*read.problems, *_violations(validator, instance, read.ignored)]
+            if found:
+                raise _failure(found)
+        return ValidInput(values["path"], {**extra, **query}, values["header"], read.value,
+                          media_type, values["cookie"])
+
+    def _plan_for(self, request: Request) -> tuple[_BodyPlan | None, str | None]:
+        """The plan for the request's body and its media type; (None, None) without a body."""
+        if not request.body or not self._plans:
+            # A body on an operation that declares none is ignored, as servers do.
+            return None, None
+        media_type = request.content_type
+        matched = best_range(media_type, self._plans) if media_type else None
+        if matched is None:
+            detail = _unsupported(media_type, self.accepted_media_types)
+            raise ApiError("unsupportedMediaType", detail)
+        return self._plans[matched], media_type
+
+
+def _read_body(plan: _BodyPlan, media_type: str, request: Request) -> _ReadBody:
+    """The body parsed by its media type; a body that cannot be parsed fails at once."""
+    content_type = request.header("content-type")
+    try:
+        if is_json(media_type):
+            value = parse_json(request.body)
+            return _ReadBody(value, value)
+        if media_type == "multipart/form-data":
+            return _read_form(plan, parse_multipart(request.body, content_type))
+        if media_type == "application/x-www-form-urlencoded":
+            return _read_form(plan, parse_urlencoded(request.body))
+        if media_type.startswith("text/"):
+            text = parse_text(request.body, content_type)
+            return _ReadBody(text, text)
+    except BodyParseError as error:
+        raise _failure([_in_body(error.violation)]) from None
+    # Other bodies (files, images) are bytes: present, but not checked against a schema.
+    return _ReadBody(request.body, "", ignored=[("body",)])
+
+
+def _read_form(plan: _BodyPlan, parts: list[Part]) -> _ReadBody:
+    form, problems = plan.form.read(parts)
+    seen, replaced = without_files(form)
+    return _ReadBody(form, seen, [_in_body(v) for v in problems],
+                     [("body", *location) for location in replaced])
+
+
+def _request_schema(specs: list[ParameterSpec], reader: ParameterReader,
+                    body_schema: Any = None) -> dict[str, Any]:
+    """The schema of the whole request as one object (see the module docstring)."""
+    properties: dict[str, Any] = {}
+    for location in reader.locations:
+        mine = [spec for spec in specs if spec.location == location]
+        properties[location] = {
+            "type": "object",
+            "properties": {spec.name: spec.schema for spec in mine if spec.checked},
+            "required": [spec.name for spec in mine if spec.required],
+        }
+    if body_schema is not None:
+        properties["body"] = body_schema
+    return {"type": "object", "properties": properties}
+
+
+def _violations(validator: SchemaValidator, instance: dict[str, Any],
+                ignored: list[tuple[str | int, ...]]) -> list[Violation]:
+    """The schema's failures as violations, in request order (path, query, ..., body)."""
+    skip = set(ignored)
+    found = [
+        Violation(str(error.path[0]), str(error.path[1]) if len(error.path) > 1 else "",
+                  pointer_of(error.path), error.message)
+        for error in validator.schema_errors(instance)
+        if error.path and error.path not in skip
+    ]
+    return sorted(found, key=lambda v: _LOCATION_ORDER.get(v.location, 9))
+
+
+def _in_body(violation: Violation) -> Violation:
+    """A violation found inside the body, located in the request."""
+    return Violation("body", violation.field, "/body" + violation.pointer, violation.message)
+
+
+def _failure(violations: list[Violation]) -> ValidationFailed:
+    violations = sorted(violations, key=lambda v: _LOCATION_ORDER.get(v.location, 9))
+    first = violations[0]
+    own_pointer = f"/{first.location}" + (f"/{escape(first.field)}" if first.field else "")
+    detail = first.message
+    if first.pointer != own_pointer:  # deeper than the field: say where
+        detail = f"{first.message} (at {first.pointer})"
+    return ValidationFailed("badRequest", detail, field=first.field, pointer=first.pointer,
+                            violations=violations)
+
+
+def _unsupported(media_type: str, accepted: tuple[str, ...]) -> str:
+    return (f'Unsupported media type "{media_type}" in request. '
+            f"Expected one of: {', '.join(accepted)}.")
