@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
+# pytester drives nested pytest runs in tests/plugin; pytest only allows this at the root.
+pytest_plugins = ["pytester"]
+
 settings.register_profile(
     "ci",
     max_examples=50,

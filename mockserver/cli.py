@@ -43,12 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--seed", type=int, default=0, help="seed for generated data (default 0)")
     serve.add_argument("--token-ttl", type=_positive_int, help="access-token lifetime in seconds")
-    serve.add_argument("--refresh-ttl", type=_positive_int, help="refresh-token lifetime in seconds")
+    serve.add_argument(
+        "--refresh-ttl", type=_positive_int, help="refresh-token lifetime in seconds"
+    )
     serve.add_argument("--dataset-ttl", type=_positive_int, help="data-set id lifetime in seconds")
-    serve.add_argument("--max-body", type=_positive_int, default=10 * 1024 * 1024,
-                       help="largest accepted request body in bytes (larger: 413)")
-    serve.add_argument("--check-responses", action="store_true",
-                       help="check every answer against the contract (500 on a mismatch)")
+    serve.add_argument(
+        "--max-body",
+        type=_positive_int,
+        default=10 * 1024 * 1024,
+        help="largest accepted request body in bytes (larger: 413)",
+    )
+    serve.add_argument(
+        "--check-responses",
+        action="store_true",
+        help="check every answer against the contract (500 on a mismatch)",
+    )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
 
     lint = commands.add_parser("lint", help="check contracts; print file:pointer: message lines")
@@ -72,32 +81,53 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.http.server import serve_forever
 
     started = time.perf_counter()
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
     if not Path(args.contract).exists():
-        print(f"specmock: {args.contract}: no such file or directory "
-              "(give a contract directory such as contracts/dmlf, or its openapi.yaml)", file=sys.stderr)
+        print(
+            f"specmock: {args.contract}: no such file or directory "
+            "(give a contract directory such as contracts/dmlf, or its openapi.yaml)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
-    options = EngineOptions(seed=args.seed, token_ttl=args.token_ttl, refresh_ttl=args.refresh_ttl,
-                            dataset_ttl=args.dataset_ttl, max_body_bytes=args.max_body,
-                            check_responses=args.check_responses)
+    options = EngineOptions(
+        seed=args.seed,
+        token_ttl=args.token_ttl,
+        refresh_ttl=args.refresh_ttl,
+        dataset_ttl=args.dataset_ttl,
+        max_body_bytes=args.max_body,
+        check_responses=args.check_responses,
+    )
     try:
         engine = MockEngine.from_path(args.contract, options)
     except ContractError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
-        print(f"specmock: {args.contract}: the contract has {len(error.lines)} problem(s); "
-              "fix them (see `specmock lint`) and serve again", file=sys.stderr)
+        print(
+            f"specmock: {args.contract}: the contract has {len(error.lines)} problem(s); "
+            "fix them (see `specmock lint`) and serve again",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
     operations = sum(len(m) for m in engine.contract.routes.values())
-    print(f"specmock: serving {engine.contract.title!r} ({operations} operations) on "
-          f"http://{args.host}:{args.port} - ready in {time.perf_counter() - started:.2f}s; "
-          f"admin API at /__specmock/", file=sys.stderr, flush=True)
+    print(
+        f"specmock: serving {engine.contract.title!r} ({operations} operations) on "
+        f"http://{args.host}:{args.port} - ready in {time.perf_counter() - started:.2f}s; "
+        f"admin API at /__specmock/",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         serve_forever(engine, args.host, args.port)
     except OSError as error:
-        print(f"specmock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        print(
+            f"specmock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr
+        )
         return EXIT_PROBLEMS
+    print("specmock: stopped", file=sys.stderr)
     return EXIT_OK
 
 

@@ -49,7 +49,9 @@ def specmock_pool() -> Iterator[MockPool]:
 
 
 @pytest.fixture
-def specmock(specmock_pool: MockPool, specmock_contract: str, specmock_options: EngineOptions) -> RunningMock:
+def specmock(
+    specmock_pool: MockPool, specmock_contract: str, specmock_options: EngineOptions
+) -> RunningMock:
     """A running mock of `specmock_contract`, reset to its seed for this test."""
     mock = specmock_pool.get(specmock_contract, specmock_options)
     mock.reset()
@@ -57,8 +59,9 @@ def specmock(specmock_pool: MockPool, specmock_contract: str, specmock_options: 
 
 
 @pytest.fixture
-def specmock_httpserver(httpserver: Any, specmock_contract: str,
-                        specmock_options: EngineOptions) -> Iterator[Any]:
+def specmock_httpserver(
+    httpserver: Any, specmock_contract: str, specmock_options: EngineOptions
+) -> Iterator[Any]:
     """pytest-httpserver's server answering from the contract where no expectation matches."""
     engine = MockEngine.from_path(specmock_contract, specmock_options)
     with mounted_contract(httpserver, engine):

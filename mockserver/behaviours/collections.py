@@ -12,11 +12,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.behaviours.outcomes import Call, EmptyOutcome, ListOutcome, Outcome, Page, RecordOutcome
+from mockserver.behaviours.outcomes import (
+    BodyOutcome,
+    Call,
+    EmptyOutcome,
+    ListOutcome,
+    Outcome,
+    Page,
+    RecordOutcome,
+)
 from mockserver.behaviours.pagination import PaginationSpec, window
 from mockserver.behaviours.paths import ResourcePaths
 from mockserver.behaviours.state import CollectionSpec, State
-from mockserver.behaviours.store import Record, RecordId
+from mockserver.behaviours.store import InMemoryCollection, Record, RecordId
 from mockserver.core.problems import ApiError
 
 Handler = Callable[[Call], Outcome]
@@ -34,7 +42,7 @@ class CollectionContext:
     defaults: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def records(self) -> Any:
+    def records(self) -> InMemoryCollection:
         """The live collection (looked up per call: `reset` replaces collections)."""
         return self.state.collection(self.spec.name)
 
@@ -95,7 +103,8 @@ class ListRecords:
         if not conditions:
             return iter(self.ctx.records)
         return (
-            r for r in self.ctx.records
+            r
+            for r in self.ctx.records
             if all(_matches(r.get(f), wanted, how) for f, wanted, how in conditions)
         )
 
@@ -123,11 +132,12 @@ class ReadRecord:
     def __call__(self, call: Call) -> Outcome:
         record = self._lookup(call)
         if self.select is not None:
-            from mockserver.behaviours.outcomes import BodyOutcome
-
             return BodyOutcome(record.get(self.select))
         if self.embed:
-            record = {**record, **{name: self._related(record, rule) for name, rule in self.embed.items()}}
+            record = {
+                **record,
+                **{name: self._related(record, rule) for name, rule in self.embed.items()},
+            }
         return RecordOutcome(self.ctx.spec.name, record)
 
     def _lookup(self, call: Call) -> Record:
@@ -143,7 +153,11 @@ class ReadRecord:
     def _related(self, record: Record, rule: dict[str, Any]) -> list[Record]:
         wanted = record.get(rule["equals"])
         fields = rule.get("fields")
-        related = (r for r in self.ctx.state.collection(rule["collection"]) if r.get(rule["field"]) == wanted)
+        related = (
+            r
+            for r in self.ctx.state.collection(rule["collection"])
+            if r.get(rule["field"]) == wanted
+        )
         if fields:
             return [{k: r.get(k) for k in fields} for r in related]
         return list(related)
@@ -153,11 +167,15 @@ class _Writer:
     """What create, update and replace share: turning a body into a checked record."""
 
     ctx: CollectionContext
+    writable: frozenset[str] | None
 
     def _fields(self, body: Any) -> dict[str, Any]:
+        """The body's fields the operation declares; others are dropped, as serializers do."""
         if not isinstance(body, dict):
             raise ApiError("badRequest", "Expected an object.", pointer="/body")
-        return dict(body)
+        if self.writable is None:
+            return dict(body)
+        return {k: v for k, v in body.items() if k in self.writable or k == self.ctx.spec.id_field}
 
     def _check_json_files(self, fields: dict[str, Any], record: Record) -> None:
         for name, rule in self.ctx.spec.json_files.items():
@@ -178,10 +196,16 @@ class _Writer:
     def _structure(self, record: Record, rule: dict[str, str]) -> set[str]:
         target_spec = self.ctx.state.specs[rule["collection"]]
         target_id = target_spec.coerce_id(record.get(rule["via"]))
-        target = None if target_id is None else self.ctx.state.collection(rule["collection"]).get(target_id)
+        target = (
+            None
+            if target_id is None
+            else self.ctx.state.collection(rule["collection"]).get(target_id)
+        )
         structure = (target or {}).get(rule["structure"])
         if target is None or structure is None:
-            raise _field_error(rule["via"], f"Invalid pk \"{record.get(rule['via'])}\" - object does not exist.")
+            raise _field_error(
+                rule["via"], f'Invalid pk "{record.get(rule["via"])}" - object does not exist.'
+            )
         return set(structure if isinstance(structure, (dict, list)) else [])
 
     def _check_references(self, record: Record) -> None:
@@ -198,20 +222,28 @@ class _Writer:
         for name in spec.unique:
             value = record.get(name)
             for other in self.ctx.records:
-                if other.get(name) == value and spec.coerce_id(other.get(spec.id_field)) != record_id:
-                    kind = "badRequest" if spec.conflict_status == 400 else "conflict"
-                    raise ApiError(kind, f"{spec.name} with this {name} already exists.",
-                                   field=name, pointer=f"/body/{name}", status=spec.conflict_status)
+                if (
+                    other.get(name) == value
+                    and spec.coerce_id(other.get(spec.id_field)) != record_id
+                ):
+                    raise _conflict(spec, name)
 
     def _store_files(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return {k: self.ctx.state.files.keep(v).path if _is_file(v) else v for k, v in fields.items()}
+        return {
+            k: self.ctx.state.files.keep(v).path if _is_file(v) else v for k, v in fields.items()
+        }
 
     def _save(self, record_id: RecordId, fields: dict[str, Any], base: Record) -> Record:
         record = {**base, **fields, self.ctx.spec.id_field: record_id}
         self._check_references(record)
         self._check_unique(record, record_id)
         self._check_json_files(fields, record)
-        record = {**self.ctx.defaults, **base, **self._store_files(fields), self.ctx.spec.id_field: record_id}
+        record = {
+            **self.ctx.defaults,
+            **base,
+            **self._store_files(fields),
+            self.ctx.spec.id_field: record_id,
+        }
         self.ctx.records.put(record_id, record)
         return record
 
@@ -221,6 +253,7 @@ class CreateRecord(_Writer):
     """`create`: 201 with the new record and its Location."""
 
     ctx: CollectionContext
+    writable: frozenset[str] | None = None
 
     def __call__(self, call: Call) -> Outcome:
         fields = self._fields(call.body)
@@ -229,8 +262,14 @@ class CreateRecord(_Writer):
             record_id = spec.coerce_id(fields.get(spec.id_field))
             if record_id is None:
                 raise _field_error(spec.id_field, "This field is required.")
+            if self.ctx.records.get(record_id) is not None:
+                raise _conflict(spec, spec.id_field)
         else:
-            record_id = self.ctx.records.next_integer_id() if spec.id_type == "integer" else _text_id(self.ctx)
+            record_id = (
+                self.ctx.records.next_integer_id()
+                if spec.id_type == "integer"
+                else _text_id(self.ctx)
+            )
         record = self._save(record_id, fields, {})
         location = self.ctx.paths.record(spec.name, record_id)
         headers = (("location", call.request.base_url + location),) if location else ()
@@ -242,6 +281,7 @@ class UpdateRecord(_Writer):
     """`update` (PATCH): only the sent fields change."""
 
     ctx: CollectionContext
+    writable: frozenset[str] | None = None
 
     def __call__(self, call: Call) -> Outcome:
         record_id, existing = self.ctx.find(call)
@@ -252,15 +292,24 @@ class UpdateRecord(_Writer):
 
 @dataclass(frozen=True)
 class ReplaceRecord(_Writer):
-    """`replace` (PUT): the record becomes exactly what was sent (the schema required every field)."""
+    """`replace` (PUT): the record becomes what was sent (the schema required every field)."""
 
     ctx: CollectionContext
+    writable: frozenset[str] | None = None
 
     def __call__(self, call: Call) -> Outcome:
-        record_id, _ = self.ctx.find(call)
+        record_id, existing = self.ctx.find(call)
         fields = self._fields(call.body)
         fields.pop(self.ctx.spec.id_field, None)
-        return RecordOutcome(self.ctx.spec.name, self._save(record_id, fields, {}))
+        return RecordOutcome(
+            self.ctx.spec.name, self._save(record_id, fields, self._kept(existing))
+        )
+
+    def _kept(self, existing: Record) -> Record:
+        """What a client cannot write (read-only fields such as a creation date) survives."""
+        if self.writable is None:
+            return {}
+        return {k: v for k, v in existing.items() if k not in self.writable}
 
 
 @dataclass(frozen=True)
@@ -277,6 +326,19 @@ class DeleteRecord:
 
 def _text_id(ctx: CollectionContext) -> str:
     return str(ctx.records.next_integer_id())
+
+
+def _conflict(spec: CollectionSpec, name: str) -> ApiError:
+    """A duplicate value, worded as Django does: "sample with this sample id already exists."."""
+    kind = "badRequest" if spec.conflict_status == 400 else "conflict"
+    detail = f"{_singular(spec.name)} with this {name.replace('_', ' ')} already exists."
+    return ApiError(kind, detail, field=name, pointer=f"/body/{name}", status=spec.conflict_status)
+
+
+def _singular(name: str) -> str:
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
 
 
 def _field_error(name: str, detail: str) -> ApiError:

@@ -27,7 +27,11 @@ class PaginationSpec:
     def from_contract(cls, spec: dict[str, Any] | None) -> PaginationSpec:
         """Read the root pagination object (absent keys take the documented defaults)."""
         spec = spec or {}
-        limit, offset, dataset = spec.get("limit", {}), spec.get("offset", {}), spec.get("dataset", {})
+        limit, offset, dataset = (
+            spec.get("limit", {}),
+            spec.get("offset", {}),
+            spec.get("dataset", {}),
+        )
         return cls(
             limit_param=limit.get("param", "limit"),
             limit_default=limit.get("default", 100),
@@ -55,9 +59,14 @@ def window(spec: PaginationSpec, query: dict[str, Any]) -> Window:
     """Read limit and offset from the validated query; bounds violations answer 400."""
     limit = _integer(query, spec.limit_param, spec.limit_default)
     offset = _integer(query, spec.offset_param, 0)
-    if limit < spec.limit_minimum or (spec.limit_maximum is not None and limit > spec.limit_maximum):
-        bound = f"between {spec.limit_minimum} and {spec.limit_maximum}" if spec.limit_maximum \
+    if limit < spec.limit_minimum or (
+        spec.limit_maximum is not None and limit > spec.limit_maximum
+    ):
+        bound = (
+            f"between {spec.limit_minimum} and {spec.limit_maximum}"
+            if spec.limit_maximum
             else f"at least {spec.limit_minimum}"
+        )
         raise _bad(spec.limit_param, f"{spec.limit_param} must be {bound}, got {limit}")
     if offset < 0:
         raise _bad(spec.offset_param, f"{spec.offset_param} must not be negative, got {offset}")

@@ -32,15 +32,27 @@ class Partition:
         rule = self.spec["rules"].get(rule_name)
         if rule is None:
             known = ", ".join(sorted(self.spec["rules"]))
-            raise ApiError("badRequest", f"Unknown {self.spec['rule'].lstrip('/')} {rule_name!r}; "
-                           f"expected one of: {known}.", field=self.spec["rule"].lstrip("/"),
-                           pointer="/body" + self.spec["rule"])
+            raise ApiError(
+                "badRequest",
+                f"Unknown {self.spec['rule'].lstrip('/')} {rule_name!r}; expected one of: {known}.",
+                field=self.spec["rule"].lstrip("/"),
+                pointer="/body" + self.spec["rule"],
+            )
         if not isinstance(values, list):
-            raise ApiError("badRequest", "Expected a list of values.", pointer="/body" + self.spec["values"])
+            raise ApiError(
+                "badRequest", "Expected a list of values.", pointer="/body" + self.spec["values"]
+            )
         allowed = rule["in"]
         by_value = {str(r.get(field)): r for r in self.state.collection(self.collection)}
-        verified, not_verified = [], []
+        verified: list[Any] = []
+        not_verified: list[Any] = []
         for value in values:
             record = by_value.get(str(value))
-            (verified if record is not None and record.get(rule["field"]) in allowed else not_verified).append(value)
-        return BodyOutcome(render_template(self.respond, {"verified": verified, "notVerified": not_verified}))
+            (
+                verified
+                if record is not None and record.get(rule["field"]) in allowed
+                else not_verified
+            ).append(value)
+        return BodyOutcome(
+            render_template(self.respond, {"verified": verified, "notVerified": not_verified})
+        )

@@ -140,13 +140,18 @@ class SirenRepresentation:
     def _page_links(self, page: Page, request: Request) -> list[dict[str, Any]]:
         step = 1 if page.offset_unit == "pages" else page.limit
         start = page.offset * page.limit if page.offset_unit == "pages" else page.offset
-        others = [(k, v) for k, v in request.query
-                  if k not in (self.limit_param, self.offset_param, self.dataset_param)]
+        others = [
+            (k, v)
+            for k, v in request.query
+            if k not in (self.limit_param, self.offset_param, self.dataset_param)
+        ]
         if page.dataset_id is not None:
             others.append((self.dataset_param, page.dataset_id))
 
         def link(rel: str, offset: int) -> dict[str, Any]:
-            query = urlencode([*others, (self.limit_param, page.limit), (self.offset_param, offset)])
+            query = urlencode(
+                [*others, (self.limit_param, page.limit), (self.offset_param, offset)]
+            )
             return {"rel": [rel], "href": _url(request.base_url, request.path, query)}
 
         links = [link("first", 0)]

@@ -105,8 +105,13 @@ class FileStore:
     def describe(self) -> list[dict[str, Any]]:
         """Metadata of every file (no bytes), for the state dump."""
         return [
-            {"id": f.file_id, "filename": f.filename, "contentType": f.content_type,
-             "size": len(f.data), "path": f.path}
+            {
+                "id": f.file_id,
+                "filename": f.filename,
+                "contentType": f.content_type,
+                "size": len(f.data),
+                "path": f.path,
+            }
             for f in self._files.values()
         ]
 

@@ -1,14 +1,19 @@
 """State behind a store interface, so another backend can replace the in-memory one.
 
-Records are plain JSON-like dicts keyed by their id. Order is creation order, which gives lists
-a stable order across requests.
+Records are plain JSON-like dicts keyed by their id, replaced (never mutated) on every write.
+Order is creation order, which gives lists a stable order across requests.
+
+The in-memory store keeps an append-only list of ids beside the records. Deleting only counts a
+dead id; the list is compacted into a *new* list when next read in order. So a view taken of
+the id list (a data set's snapshot) is never changed underneath it: pages of a million records
+cost a slice, not a copy, and snapshots share storage with the live collection.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 Record = dict[str, Any]
@@ -33,15 +38,21 @@ class Collection(Protocol):
     def __iter__(self) -> Iterator[Record]:
         """The records in creation order."""
 
+    def ordered_ids(self) -> Sequence[RecordId]:
+        """Every live id in creation order; callers must not mutate it, and it is not mutated
+        under them except by appending (so a prefix of it is a stable snapshot)."""
+
     def next_integer_id(self) -> int:
         """One more than the largest integer id ever stored here."""
 
 
 class InMemoryCollection:
-    """A dict in creation order, guarded by a lock for the threaded test server."""
+    """Records in a dict, their order in an append-only id list; a lock guards writers."""
 
     def __init__(self, records: Iterable[tuple[RecordId, Record]] = ()) -> None:
         self._records: dict[RecordId, Record] = {}
+        self._order: list[RecordId] = []
+        self._dead = 0
         self._lock = threading.RLock()
         self._max_int = 0
         for record_id, record in records:
@@ -54,6 +65,8 @@ class InMemoryCollection:
     def put(self, record_id: RecordId, record: Record) -> None:
         """Create or replace a record."""
         with self._lock:
+            if record_id not in self._records:
+                self._order.append(record_id)
             self._records[record_id] = record
             if isinstance(record_id, int) and record_id > self._max_int:
                 self._max_int = record_id
@@ -61,13 +74,36 @@ class InMemoryCollection:
     def delete(self, record_id: RecordId) -> bool:
         """Remove a record; False when there was none."""
         with self._lock:
-            return self._records.pop(record_id, None) is not None
+            if self._records.pop(record_id, None) is None:
+                return False
+            self._dead += 1
+            return True
 
     def __len__(self) -> int:
         return len(self._records)
 
     def __iter__(self) -> Iterator[Record]:
-        return iter(list(self._records.values()))
+        records = self._records
+        for record_id in self.ordered_ids():
+            record = records.get(record_id)
+            if record is not None:
+                yield record
+
+    def ordered_ids(self) -> Sequence[RecordId]:
+        """Live ids in creation order (compacted into a new list after deletes)."""
+        if self._dead:
+            with self._lock:
+                if self._dead:
+                    records = self._records
+                    # A new list: snapshots holding the old one keep their view intact.
+                    self._order = [i for i in self._order if i in records]
+                    self._dead = 0
+        return self._order
+
+    def page(self, start: int, limit: int) -> list[Record]:
+        """Records `start` .. `start + limit` in creation order: a slice, not a scan."""
+        records = self._records
+        return [records[i] for i in self.ordered_ids()[start : start + limit] if i in records]
 
     def next_integer_id(self) -> int:
         """One more than the largest integer id ever stored (ids are never reused)."""
@@ -77,4 +113,4 @@ class InMemoryCollection:
 
     def snapshot(self) -> list[Record]:
         """A deep copy of every record, for the admin API's state dump."""
-        return copy.deepcopy(list(self._records.values()))
+        return copy.deepcopy(list(self))

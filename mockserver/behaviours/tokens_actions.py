@@ -28,8 +28,9 @@ class IssueToken:
         username, password = self._credentials(call)
         user = self.users.authenticate(username, password)
         if user is None:
-            raise ApiError("badCredentials", BAD_CREDENTIALS,
-                           headers=[("www-authenticate", self._challenge())])
+            raise ApiError(
+                "badCredentials", BAD_CREDENTIALS, headers=[("www-authenticate", self._challenge())]
+            )
         pair = self.tokens.issue(user.id)
         body = render_template(self.respond, {"access": pair.access, "refresh": pair.refresh})
         return BodyOutcome(body)
@@ -38,8 +39,11 @@ class IssueToken:
         if self.credentials == "basic":
             parsed = parse_basic(call.request.header("authorization"))
             if parsed is None:
-                raise ApiError("unauthorized", "Authentication credentials were not provided.",
-                               headers=[("www-authenticate", self._challenge())])
+                raise ApiError(
+                    "unauthorized",
+                    "Authentication credentials were not provided.",
+                    headers=[("www-authenticate", self._challenge())],
+                )
             return parsed
         username = pointers.resolve(call.body, self.credentials["username"])
         password = pointers.resolve(call.body, self.credentials["password"])
@@ -61,7 +65,12 @@ class RefreshToken:
         token = pointers.resolve(call.body, self.refresh_from)
         result = self.tokens.refresh(str(token or ""))
         if isinstance(result, TokenRejected):
-            raise ApiError("invalidToken", "Token is invalid or expired", code="token_not_valid",
-                           field=self.refresh_from.lstrip("/"), pointer="/body" + self.refresh_from,
-                           headers=[("www-authenticate", 'Bearer realm="api"')])
+            raise ApiError(
+                "invalidRefreshToken",
+                result.detail,
+                code="token_not_valid",
+                field=self.refresh_from.lstrip("/"),
+                pointer="/body" + self.refresh_from,
+                headers=[("www-authenticate", 'Bearer realm="api"')],
+            )
         return BodyOutcome(render_template(self.respond, {"access": result}))

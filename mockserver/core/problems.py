@@ -18,6 +18,7 @@ STATUS_OF_KIND: dict[str, int] = {
     "badRequest": 400,
     "unauthorized": 401,
     "invalidToken": 401,
+    "invalidRefreshToken": 401,
     "badCredentials": 401,
     "forbidden": 403,
     "notFound": 404,
@@ -49,7 +50,7 @@ TITLE_OF_STATUS: dict[int, str] = {
 
 @dataclass(eq=False)  # exceptions compare and hash by identity
 class ApiError(Exception):
-    """An error answer. Seen by: the pipeline, which renders it; never by a client as a traceback."""
+    """An error answer. Seen by: the pipeline, which renders it; never a client, as a traceback."""
 
     kind: str
     detail: str

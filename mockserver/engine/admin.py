@@ -43,7 +43,7 @@ class AdminApi:
 
     def handle(self, request: Request) -> Response:
         """Answer one admin request; never raises."""
-        name = request.path[len(ADMIN_PREFIX):].strip("/")
+        name = request.path[len(ADMIN_PREFIX) :].strip("/")
         try:
             if name.startswith("files/"):
                 return self.file(request, name)
@@ -51,8 +51,11 @@ class AdminApi:
             if handler is None:
                 allowed = sorted(m for m, n in self.routes if n == name)
                 if allowed:
-                    raise ApiError("methodNotAllowed", f'Method "{request.method}" not allowed.',
-                                   headers=[("allow", ", ".join(allowed))])
+                    raise ApiError(
+                        "methodNotAllowed",
+                        f'Method "{request.method}" not allowed.',
+                        headers=[("allow", ", ".join(allowed))],
+                    )
                 known = ", ".join(sorted({ADMIN_PREFIX + n for _, n in self.routes}))
                 raise ApiError("notFound", f"No admin endpoint {request.path}; known: {known}.")
             return handler(request)
@@ -95,14 +98,19 @@ class AdminApi:
         except orjson.JSONDecodeError as exc:
             raise ApiError("badRequest", f"The body is not JSON: {exc}.", pointer="/body") from None
         if not isinstance(command, dict) or not command.keys() <= {"advance", "freeze", "reset"}:
-            raise ApiError("badRequest", 'Send {"advance": seconds}, {"freeze": true|false} or '
-                           '{"reset": true}.', pointer="/body")
+            raise ApiError(
+                "badRequest",
+                'Send {"advance": seconds}, {"freeze": true|false} or {"reset": true}.',
+                pointer="/body",
+            )
         clock = self.engine.clock
         if command.get("reset"):
             clock.reset()
         advance = command.get("advance", 0)
         if isinstance(advance, bool) or not isinstance(advance, (int, float)):
-            raise ApiError("badRequest", "advance must be a number of seconds.", pointer="/body/advance")
+            raise ApiError(
+                "badRequest", "advance must be a number of seconds.", pointer="/body/advance"
+            )
         if "freeze" in command:
             clock.freeze() if command["freeze"] else clock.unfreeze()
         if advance:
@@ -112,12 +120,21 @@ class AdminApi:
     def file(self, request: Request, name: str) -> Response:
         """The bytes of an uploaded file, with its content type."""
         if request.method not in ("GET", "HEAD"):
-            raise ApiError("methodNotAllowed", f'Method "{request.method}" not allowed.',
-                           headers=[("allow", "GET, HEAD")])
+            raise ApiError(
+                "methodNotAllowed",
+                f'Method "{request.method}" not allowed.',
+                headers=[("allow", "GET, HEAD")],
+            )
         parts = name.split("/")
         stored = self.engine.contract.state.files.get(parts[1]) if len(parts) >= 2 else None
         if stored is None:
             raise ApiError("notFound", f"No uploaded file at {request.path}.")
         body = b"" if request.method == "HEAD" else stored.data
-        return Response(200, [("content-type", stored.content_type or "application/octet-stream"),
-                              ("content-length", str(len(stored.data)))], body)
+        return Response(
+            200,
+            [
+                ("content-type", stored.content_type or "application/octet-stream"),
+                ("content-length", str(len(stored.data))),
+            ],
+            body,
+        )

@@ -40,10 +40,11 @@ class MockEngine:
     @classmethod
     def from_path(cls, path: str | Path, options: EngineOptions | None = None) -> MockEngine:
         """Load, check and compile a contract (a directory with openapi.yaml, or the file)."""
-        from mockserver.contract import load_contract
+        from mockserver.contract import check_contract, load_contract
 
         loaded = load_contract(Path(path))
-        errors = [str(d) for d in loaded.diagnostics if d.severity == "error"]
+        problems = [*loaded.diagnostics, *(check_contract(loaded) if loaded.loaded else ())]
+        errors = [str(d) for d in problems if d.is_error]
         if errors:
             raise ContractError(errors)
         return cls(loaded.document, options)

@@ -80,7 +80,9 @@ class StaticHandler:
     def __call__(self, call: Call) -> Outcome:
         preference = parse_prefer(call.request.header("prefer"))
         answer = self.responder.answer(preference, accept=call.request.header("accept") or "*/*")
-        return BodyOutcome(answer.body, answer.status, answer.media_type, tuple(answer.headers.items()))
+        return BodyOutcome(
+            answer.body, answer.status, answer.media_type, tuple(answer.headers.items())
+        )
 
 
 @dataclass
@@ -97,7 +99,9 @@ class CompiledContract:
     tokens: TokenService | None
 
 
-def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+def iter_operations(
+    document: dict[str, Any],
+) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
     """(template, METHOD, operation, path item) for every operation of the document."""
     for template, path_item in document.get("paths", {}).items():
         for method in HTTP_METHODS:
@@ -105,7 +109,9 @@ def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[s
                 yield template, method.upper(), path_item[method], path_item
 
 
-def compile_contract(document: dict[str, Any], options: EngineOptions, clock: Clock) -> CompiledContract:
+def compile_contract(
+    document: dict[str, Any], options: EngineOptions, clock: Clock
+) -> CompiledContract:
     """Prepare a bundled contract for serving."""
     root = document.get("x-specmock", {})
     specs = {n: CollectionSpec.from_contract(n, c) for n, c in root.get("collections", {}).items()}
@@ -115,7 +121,9 @@ def compile_contract(document: dict[str, Any], options: EngineOptions, clock: Cl
     builder = _HandlerBuilder(document, options, state, paths, tokens, users)
     routes: dict[str, dict[str, Operation]] = {}
     for template, method, operation, path_item in iter_operations(document):
-        routes.setdefault(template, {})[method] = builder.operation(template, method, operation, path_item)
+        routes.setdefault(template, {})[method] = builder.operation(
+            template, method, operation, path_item
+        )
     return CompiledContract(
         title=str(document.get("info", {}).get("title", "")),
         routes=routes,
@@ -128,8 +136,9 @@ def compile_contract(document: dict[str, Any], options: EngineOptions, clock: Cl
     )
 
 
-def _auth(auth: dict[str, Any] | None, options: EngineOptions, clock: Clock
-          ) -> tuple[TokenService | None, UserDirectory | None]:
+def _auth(
+    auth: dict[str, Any] | None, options: EngineOptions, clock: Clock
+) -> tuple[TokenService | None, UserDirectory | None]:
     if not auth:
         return None, None
     settings = TokenSettings(
@@ -163,8 +172,12 @@ def _resource_paths(document: dict[str, Any]) -> ResourcePaths:
     return paths
 
 
-def _representation(root: dict[str, Any], document: dict[str, Any], specs: dict[str, CollectionSpec],
-                    paths: ResourcePaths) -> Representation:
+def _representation(
+    root: dict[str, Any],
+    document: dict[str, Any],
+    specs: dict[str, CollectionSpec],
+    paths: ResourcePaths,
+) -> Representation:
     if root.get("representation", "plain") != "siren":
         return PlainRepresentation(specs)
     pagination = PaginationSpec.from_contract(root.get("pagination"))
@@ -175,13 +188,22 @@ def _representation(root: dict[str, Any], document: dict[str, Any], specs: dict[
         if not collection or method == "GET":
             continue
         if template == paths.detail_template(collection):
-            record_actions.setdefault(collection, []).append(_siren_action(method, operation, document))
+            record_actions.setdefault(collection, []).append(
+                _siren_action(method, operation, document)
+            )
         elif template == paths.listing(collection):
-            list_actions.setdefault(collection, []).append(_siren_action(method, operation, document))
+            list_actions.setdefault(collection, []).append(
+                _siren_action(method, operation, document)
+            )
     return SirenRepresentation(
-        specs, paths, record_actions, list_actions,
-        limit_param=pagination.limit_param, offset_param=pagination.offset_param,
-        dataset_param=pagination.dataset_param, dataset_property=pagination.dataset_property,
+        specs,
+        paths,
+        record_actions,
+        list_actions,
+        limit_param=pagination.limit_param,
+        offset_param=pagination.offset_param,
+        dataset_param=pagination.dataset_param,
+        dataset_property=pagination.dataset_property,
     )
 
 
@@ -195,7 +217,8 @@ def _siren_action(method: str, operation: dict[str, Any], document: dict[str, An
     if media_type:
         properties = record_properties(document, content[media_type].get("schema", {}), siren=False)
         fields = tuple(
-            (name, _field_type(resolve_ref(document, schema))) for name, schema in properties.items()
+            (name, _field_type(resolve_ref(document, schema)))
+            for name, schema in properties.items()
         )
     name = operation.get("operationId") or f"{method.lower()}"
     return SirenAction(name=name, method=method, media_type=media_type, fields=fields)
@@ -204,23 +227,32 @@ def _siren_action(method: str, operation: dict[str, Any], document: dict[str, An
 def _field_type(schema: dict[str, Any]) -> str:
     kind = schema.get("type")
     kind = next((t for t in kind if t != "null"), "string") if isinstance(kind, list) else kind
-    if schema.get("format") in ("date", "date-time", "email"):
-        return {"date-time": "datetime-local"}.get(schema["format"], schema["format"])
+    fmt = str(schema.get("format", ""))
+    if fmt in ("date", "date-time", "email"):
+        return "datetime-local" if fmt == "date-time" else fmt
     return _FIELD_TYPES.get(str(kind), "text")
 
 
 class _HandlerBuilder:
     """Builds each operation's handler from its `x-specmock` declaration."""
 
-    def __init__(self, document: dict[str, Any], options: EngineOptions, state: State,
-                 paths: ResourcePaths, tokens: TokenService | None, users: UserDirectory | None) -> None:
+    def __init__(
+        self,
+        document: dict[str, Any],
+        options: EngineOptions,
+        state: State,
+        paths: ResourcePaths,
+        tokens: TokenService | None,
+        users: UserDirectory | None,
+    ) -> None:
         self.document, self.options, self.state, self.paths = document, options, state, paths
         self.tokens, self.users = tokens, users
         self.root = document.get("x-specmock", {})
         self.siren = self.root.get("representation") == "siren"
 
-    def operation(self, template: str, method: str, operation: dict[str, Any],
-                  path_item: dict[str, Any]) -> Operation:
+    def operation(
+        self, template: str, method: str, operation: dict[str, Any], path_item: dict[str, Any]
+    ) -> Operation:
         static = StaticResponder(operation, self.document, seed=self.options.seed)
         ext = operation.get("x-specmock", {"action": "static"})
         return Operation(
@@ -242,14 +274,18 @@ class _HandlerBuilder:
             out[str(status)] = next(iter(content), None)
         return out
 
-    def _handler(self, template: str, ext: dict[str, Any], operation: dict[str, Any],
-                 static: StaticResponder) -> Handler:
+    def _handler(
+        self, template: str, ext: dict[str, Any], operation: dict[str, Any], static: StaticResponder
+    ) -> Handler:
         action = ext.get("action", "static")
         if action == "static":
             return StaticHandler(static)
         if action == "issueToken":
-            assert self.tokens is not None and self.users is not None
-            return IssueToken(self.tokens, self.users, ext.get("credentials", "basic"), ext.get("respond"))
+            assert self.tokens is not None
+            assert self.users is not None
+            return IssueToken(
+                self.tokens, self.users, ext.get("credentials", "basic"), ext.get("respond")
+            )
         if action == "refreshToken":
             assert self.tokens is not None
             return RefreshToken(self.tokens, ext.get("refreshFrom", "/refresh"), ext.get("respond"))
@@ -257,20 +293,42 @@ class _HandlerBuilder:
             return Partition(self.state, ext["collection"], ext["partition"], ext.get("respond"))
         return self._collection_handler(template, action, ext, operation)
 
-    def _collection_handler(self, template: str, action: str, ext: dict[str, Any],
-                            operation: dict[str, Any]) -> Handler:
+    def _collection_handler(
+        self, template: str, action: str, ext: dict[str, Any], operation: dict[str, Any]
+    ) -> Handler:
         spec = self.state.specs[ext["collection"]]
-        ctx = CollectionContext(spec, self.state, self.paths, id_param=_last_param(template),
-                                defaults=self._defaults(spec.name))
+        ctx = CollectionContext(
+            spec,
+            self.state,
+            self.paths,
+            id_param=_last_param(template),
+            defaults=self._defaults(spec.name),
+        )
         if action == "list":
-            pagination = PaginationSpec.from_contract(self.root.get("pagination")) if ext.get("paginate") else None
+            pagination = (
+                PaginationSpec.from_contract(self.root.get("pagination"))
+                if ext.get("paginate")
+                else None
+            )
             return ListRecords(ctx, ext.get("filters", {}), ext.get("scope", {}), pagination)
         if action == "read":
             return ReadRecord(ctx, ext.get("key"), ext.get("select"), ext.get("embed", {}))
-        writers: dict[str, Callable[[CollectionContext], Handler]] = {
-            "create": CreateRecord, "update": UpdateRecord, "replace": ReplaceRecord, "delete": DeleteRecord,
+        if action == "delete":
+            return DeleteRecord(ctx)
+        writers: dict[str, Callable[[CollectionContext, frozenset[str] | None], Handler]] = {
+            "create": CreateRecord,
+            "update": UpdateRecord,
+            "replace": ReplaceRecord,
         }
-        return writers[action](ctx)
+        return writers[action](ctx, self._writable(operation))
+
+    def _writable(self, operation: dict[str, Any]) -> frozenset[str] | None:
+        """Fields the request body declares (any media type); None when it declares none."""
+        content = resolve_ref(self.document, operation.get("requestBody", {})).get("content", {})
+        names: set[str] = set()
+        for media in content.values():
+            names.update(record_properties(self.document, media.get("schema", {}), siren=False))
+        return frozenset(names) or None
 
     def _defaults(self, collection: str) -> dict[str, Any]:
         """Null for every nullable property of the record schema (a record always has every
@@ -296,4 +354,7 @@ def _nullable(document: dict[str, Any], schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     if kind == "null" or (isinstance(kind, list) and "null" in kind) or schema.get("nullable"):
         return True
-    return any(_nullable(document, resolve_ref(document, s)) for s in schema.get("anyOf", schema.get("oneOf", [])))
+    return any(
+        _nullable(document, resolve_ref(document, s))
+        for s in schema.get("anyOf", schema.get("oneOf", []))
+    )

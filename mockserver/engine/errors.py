@@ -62,7 +62,5 @@ class ErrorRenderer:
             problem["pointer"] = error.pointer
         violations = getattr(error, "violations", None)
         if violations:
-            problem["errors"] = [
-                {"pointer": v.pointer, "detail": v.message} for v in violations
-            ]
+            problem["errors"] = [{"pointer": v.pointer, "detail": v.message} for v in violations]
         return problem

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from mockserver.behaviours.collections import NOT_FOUND
 from mockserver.behaviours.outcomes import (
     BodyOutcome,
     Call,
@@ -32,6 +33,7 @@ from mockserver.engine.journal import Journal, JournalEntry
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.response_check import ResponseChecker
 from mockserver.engine.routing import Redirect
+from mockserver.engine.validation import ValidationFailed, ValidInput
 
 access_log = logging.getLogger("specmock.access")
 log = logging.getLogger("specmock")
@@ -40,8 +42,14 @@ log = logging.getLogger("specmock")
 class Pipeline:
     """Handles contract requests (the admin API is routed before this)."""
 
-    def __init__(self, contract: CompiledContract, options: EngineOptions, journal: Journal,
-                 clock: Clock, document: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        contract: CompiledContract,
+        options: EngineOptions,
+        journal: Journal,
+        clock: Clock,
+        document: dict[str, Any],
+    ) -> None:
         self.contract, self.options, self.journal, self.clock = contract, options, journal, clock
         self.checker = ResponseChecker(document) if options.check_responses else None
 
@@ -55,16 +63,20 @@ class Pipeline:
             response = self.contract.errors.render(error, request)
         except Exception:
             log.exception("unexpected failure on %s %s", request.method, request.path)
-            error = ApiError("serverError", "The mock failed on this request; its log has the details.")
-            response = self.contract.errors.render(error, request)
+            failure = ApiError(
+                "serverError", "The mock failed on this request; its log has the details."
+            )
+            response = self.contract.errors.render(failure, request)
         elapsed = (time.perf_counter() - started) * 1000
         self._journal(request, response, operation, elapsed)
         return response
 
     def _handle(self, request: Request) -> tuple[Operation | None, Response]:
         if len(request.body) > self.options.max_body_bytes:
-            raise ApiError("payloadTooLarge",
-                           f"The body is larger than the limit of {self.options.max_body_bytes} bytes.")
+            raise ApiError(
+                "payloadTooLarge",
+                f"The body is larger than the limit of {self.options.max_body_bytes} bytes.",
+            )
         match = self.contract.router.match(request.path)
         if match is None:
             raise ApiError("notFound", self._not_found_detail(request))
@@ -72,7 +84,7 @@ class Pipeline:
             return None, _redirect(request, match.location)
         operation, head_only = self._operation(match.template, request.method)
         principal = self.contract.authenticator.check(request, operation.requirements)
-        inputs = operation.validator.validate(match.params, request)
+        inputs = self._validate(operation, match.params, request)
         call = Call(request, inputs.path, inputs.query, inputs.body, principal)
         outcome = self._run(operation, call)
         response = self._encode(operation, outcome, request)
@@ -89,7 +101,20 @@ class Pipeline:
         if method == "HEAD" and "GET" in methods:
             return methods["GET"], True
         allowed = ", ".join(sorted(methods))
-        raise ApiError("methodNotAllowed", f'Method "{method}" not allowed.', headers=[("allow", allowed)])
+        raise ApiError(
+            "methodNotAllowed", f'Method "{method}" not allowed.', headers=[("allow", allowed)]
+        )
+
+    @staticmethod
+    def _validate(operation: Operation, params: dict[str, str], request: Request) -> ValidInput:
+        """The request's input, coerced; a path that fits no parameter schema names no resource,
+        so it is a 404 (as DRF's router and get_object_or_404 answer), not a 400."""
+        try:
+            return operation.validator.validate(params, request)
+        except ValidationFailed as failure:
+            if failure.violations and all(v.location == "path" for v in failure.violations):
+                raise ApiError("notFound", NOT_FOUND) from None
+            raise
 
     @staticmethod
     def _run(operation: Operation, call: Call) -> Outcome:
@@ -107,7 +132,10 @@ class Pipeline:
         headers: list[tuple[str, str]] = []
         representation = self.contract.representation
         if isinstance(outcome, RecordOutcome):
-            status, body = outcome.status, representation.record(outcome.collection, outcome.record, request)
+            status, body = (
+                outcome.status,
+                representation.record(outcome.collection, outcome.record, request),
+            )
             headers.extend(outcome.headers)
             media_type = operation.media_type_for(status)
         elif isinstance(outcome, ListOutcome):
@@ -130,17 +158,30 @@ class Pipeline:
         hint = f" Closest paths in the contract: {', '.join(near)}." if near else ""
         return f"Not found: no path of the contract matches {request.path}.{hint}"
 
-    def _journal(self, request: Request, response: Response, operation: Operation | None,
-                 elapsed_ms: float) -> None:
-        self.journal.record(JournalEntry(
-            time=self.clock.now(), method=request.method, path=request.path,
-            query=request.query_string, status=response.status, duration_ms=round(elapsed_ms, 3),
-            operation_id=operation.operation_id if operation else None,
-        ))
+    def _journal(
+        self, request: Request, response: Response, operation: Operation | None, elapsed_ms: float
+    ) -> None:
+        self.journal.record(
+            JournalEntry(
+                time=self.clock.now(),
+                method=request.method,
+                path=request.path,
+                query=request.query_string,
+                status=response.status,
+                duration_ms=round(elapsed_ms, 3),
+                operation_id=operation.operation_id if operation else None,
+            )
+        )
         if access_log.isEnabledFor(logging.INFO):
             query = f"?{request.query_string}" if request.query_string else ""
-            access_log.info('"%s %s%s" %d %.1fms', request.method, request.path, query,
-                            response.status, elapsed_ms)
+            access_log.info(
+                '"%s %s%s" %d %.1fms',
+                request.method,
+                request.path,
+                query,
+                response.status,
+                elapsed_ms,
+            )
 
 
 def _redirect(request: Request, location: str) -> Response:

@@ -37,7 +37,9 @@ class ResponseChecker:
         if not content or not response.body:
             return
         if media_type not in content:
-            self._fail(operation, response, f"media type {media_type!r} is not one of {sorted(content)}")
+            self._fail(
+                operation, response, f"media type {media_type!r} is not one of {sorted(content)}"
+            )
         validator = self._validator(operation, key, media_type, content[media_type])
         if validator is None:
             return
@@ -46,8 +48,9 @@ class ResponseChecker:
             first = violations[0]
             self._fail(operation, response, f"body at {first.pointer or '/'}: {first.message}")
 
-    def _validator(self, operation: Operation, key: str, media_type: str,
-                   media: dict[str, Any]) -> SchemaValidator | None:
+    def _validator(
+        self, operation: Operation, key: str, media_type: str, media: dict[str, Any]
+    ) -> SchemaValidator | None:
         cache_key = (operation.operation_id, key, media_type)
         if cache_key not in self._validators:
             schema = media.get("schema")

@@ -44,7 +44,7 @@ def _segment_pattern(segment: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
     names = tuple(_PARAM.findall(segment))
     parts = _PARAM.split(segment)
     regex = "".join(
-        "(?P<p%d>[^/]+?)" % (index // 2) if index % 2 else re.escape(part)
+        f"(?P<p{index // 2}>[^/]+?)" if index % 2 else re.escape(part)
         for index, part in enumerate(parts)
     )
     return re.compile(f"^{regex}$"), names
@@ -69,7 +69,9 @@ class Router:
         for segment in template.split("/")[1:]:
             if "{" in segment:
                 pattern, names = _segment_pattern(segment)
-                child = next((n for p, _, n in node.templated if p.pattern == pattern.pattern), None)
+                child = next(
+                    (n for p, _, n in node.templated if p.pattern == pattern.pattern), None
+                )
                 if child is None:
                     child = _Node()
                     node.templated.append((pattern, names, child))
@@ -97,7 +99,9 @@ class Router:
         template = self._walk(self._root, segments, 0, params)
         return None if template is None else RouteMatch(template, params)
 
-    def _walk(self, node: _Node, segments: list[str], index: int, params: dict[str, str]) -> str | None:
+    def _walk(
+        self, node: _Node, segments: list[str], index: int, params: dict[str, str]
+    ) -> str | None:
         if index == len(segments):
             return node.template
         segment = segments[index]

@@ -30,7 +30,9 @@ def requirements_of(operation: dict[str, Any], document: dict[str, Any]) -> tupl
     """The operation's security alternatives, with scheme names turned into kinds."""
     declared = operation.get("security", document.get("security", []))
     schemes = document.get("components", {}).get("securitySchemes", {})
-    return tuple(Requirement(tuple(_kind(schemes.get(name, {})) for name in req)) for req in declared)
+    return tuple(
+        Requirement(tuple(_kind(schemes.get(name, {})) for name in req)) for req in declared
+    )
 
 
 def _kind(scheme: dict[str, Any]) -> str:
@@ -80,12 +82,17 @@ class Authenticator:
             raise ApiError("unauthorized", NO_CREDENTIALS, headers=[BEARER_CHALLENGE])
         token = parse_bearer(header)
         if token is None or self.tokens is None:
-            raise ApiError("invalidToken", "Authorization header must contain a Bearer token.",
-                           code="token_not_valid", headers=[BEARER_CHALLENGE])
+            raise ApiError(
+                "invalidToken",
+                "Authorization header must contain a Bearer token.",
+                code="token_not_valid",
+                headers=[BEARER_CHALLENGE],
+            )
         verdict = self.tokens.verify(token, "access")
         if isinstance(verdict, TokenRejected):
-            raise ApiError("invalidToken", verdict.detail, code="token_not_valid",
-                           headers=[BEARER_CHALLENGE])
+            raise ApiError(
+                "invalidToken", verdict.detail, code="token_not_valid", headers=[BEARER_CHALLENGE]
+            )
         return verdict
 
     def _basic(self, header: str) -> Any:
@@ -94,6 +101,9 @@ class Authenticator:
             raise ApiError("unauthorized", NO_CREDENTIALS, headers=[BASIC_CHALLENGE])
         user = self.users.authenticate(*parsed) if self.users else None
         if user is None:
-            raise ApiError("badCredentials", "No active account found with the given credentials",
-                           headers=[BASIC_CHALLENGE])
+            raise ApiError(
+                "badCredentials",
+                "No active account found with the given credentials",
+                headers=[BASIC_CHALLENGE],
+            )
         return user

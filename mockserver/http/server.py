@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import socket
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
@@ -15,13 +18,51 @@ from mockserver.http.asgi import AsgiApp
 def _config(engine: Any, host: str, port: int, log_level: str) -> uvicorn.Config:
     app = AsgiApp(engine, engine.options.max_body_bytes)
     # Our pipeline logs one line per request itself; uvicorn's access log would double it.
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
-                          lifespan="off", server_header=False, date_header=False)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        server_header=False,
+        date_header=False,
+    )
 
 
-def serve_forever(engine: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning") -> None:
-    """Serve until Ctrl-C or SIGTERM (uvicorn installs the signal handlers and drains)."""
-    uvicorn.Server(_config(engine, host, port, log_level)).run()
+class _ForegroundServer(uvicorn.Server):
+    """uvicorn's server, stopping on SIGINT/SIGTERM with exit status 0.
+
+    uvicorn drains connections on those signals and then raises the signal again, so the process
+    ends as "killed by SIGTERM"; for a mock a process manager stops on purpose, a normal exit is
+    the honest status.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        previous = {
+            sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def serve_forever(
+    engine: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning"
+) -> None:
+    """Serve until Ctrl-C or SIGTERM, draining open connections, then return."""
+    _ForegroundServer(_config(engine, host, port, log_level)).run()
+
+
+class _ThreadServer(uvicorn.Server):
+    """uvicorn's server without signal handling, for a background thread."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 class ServerThread:
@@ -33,8 +74,8 @@ class ServerThread:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
-        self._server = uvicorn.Server(_config(engine, host, self.port, "warning"))
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        # Signals belong to the main thread (pytest's); this server only stops when asked.
+        self._server = _ThreadServer(_config(engine, host, self.port, "warning"))
         self._thread = threading.Thread(target=self._run, name=f"specmock:{self.port}", daemon=True)
 
     @property

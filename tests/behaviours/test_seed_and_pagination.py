@@ -14,13 +14,21 @@ from mockserver.core.problems import ApiError
 
 
 def test_literal_records_come_first_then_generated_ones() -> None:
-    seed = {"records": [{"id": 1}], "generate": {"count": 2, "fields": {"id": {"sequence": {"start": 10}}}}}
+    seed = {
+        "records": [{"id": 1}],
+        "generate": {"count": 2, "fields": {"id": {"sequence": {"start": 10}}}},
+    }
     assert list(seed_records(seed, random.Random(0))) == [{"id": 1}, {"id": 10}, {"id": 11}]
 
 
 def test_each_generator_kind_makes_its_value() -> None:
-    fields = {"v": {"value": "x"}, "s": {"sequence": {"start": 5, "step": 2}}, "c": {"cycle": ["a", "b"]},
-              "f": {"format": "FW-{n}"}, "r": {"choice": [7]}}
+    fields = {
+        "v": {"value": "x"},
+        "s": {"sequence": {"start": 5, "step": 2}},
+        "c": {"cycle": ["a", "b"]},
+        "f": {"format": "FW-{n}"},
+        "r": {"choice": [7]},
+    }
     records = list(seed_records({"generate": {"count": 3, "fields": fields}}, random.Random(0)))
     assert records[2] == {"v": "x", "s": 9, "c": "a", "f": "FW-2", "r": 7}
 
@@ -50,7 +58,13 @@ def test_a_negative_offset_is_a_bad_request() -> None:
     assert caught.value.pointer == "/query/offset"
 
 
-@given(limit=st.integers(1, 1000), offset=st.integers(0, 10_000), unit=st.sampled_from(["records", "pages"]))
+@given(
+    limit=st.integers(1, 1000),
+    offset=st.integers(0, 10_000),
+    unit=st.sampled_from(["records", "pages"]),
+)
 def test_the_window_start_follows_the_offset_unit(limit: int, offset: int, unit: str) -> None:
-    win = window(PaginationSpec(offset_unit=unit, limit_maximum=1000), {"limit": limit, "offset": offset})
+    win = window(
+        PaginationSpec(offset_unit=unit, limit_maximum=1000), {"limit": limit, "offset": offset}
+    )
     assert win.start == (offset * limit if unit == "pages" else offset)

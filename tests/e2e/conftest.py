@@ -38,8 +38,17 @@ def _free_port() -> int:
 def start_serve(contract: str, *extra: str, quiet: bool = True) -> ServedMock:
     """Start `specmock serve CONTRACT` and wait until its health endpoint answers."""
     port = _free_port()
-    command = [sys.executable, "-m", "mockserver.cli", "serve", str(ROOT / "contracts" / contract),
-               "--port", str(port), "--check-responses", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "mockserver.cli",
+        "serve",
+        str(ROOT / "contracts" / contract),
+        "--port",
+        str(port),
+        "--check-responses",
+        *extra,
+    ]
     if quiet:
         command.append("--quiet")
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -93,4 +102,3 @@ def freezerworks(freezerworks_server: ServedMock) -> ServedMock:
     """The Freezerworks mock, reset to its seed."""
     assert freezerworks_server.admin("POST", "reset").status_code == 204
     return freezerworks_server
-

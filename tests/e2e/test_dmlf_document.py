@@ -55,11 +55,15 @@ def _zip_bytes(name: str) -> bytes:
 
 def test_getting_a_token_returns_access_and_refresh(dmlf: ServedMock) -> None:
     access_token, refresh_token = _tokens(dmlf.base_url)
-    assert access_token and refresh_token and access_token != refresh_token
+    assert access_token
+    assert refresh_token
+    assert access_token != refresh_token
 
 
 def test_wrong_credentials_get_401_with_drf_detail(dmlf: ServedMock) -> None:
-    response = requests.post(dmlf.base_url + "api/token/", json={"username": USERNAME, "password": "nope"})
+    response = requests.post(
+        dmlf.base_url + "api/token/", json={"username": USERNAME, "password": "nope"}
+    )
     assert response.status_code == 401
     assert response.json() == {"detail": "No active account found with the given credentials"}
 
@@ -67,7 +71,9 @@ def test_wrong_credentials_get_401_with_drf_detail(dmlf: ServedMock) -> None:
 def test_refreshing_gives_an_access_token_that_works(dmlf: ServedMock) -> None:
     _, refresh_token = _tokens(dmlf.base_url)
     headers = {"Content-Type": "application/json"}
-    response = requests.post(dmlf.base_url + "api/token/refresh/", json={"refresh": refresh_token}, headers=headers)
+    response = requests.post(
+        dmlf.base_url + "api/token/refresh/", json={"refresh": refresh_token}, headers=headers
+    )
     access_token = response.json().get("access")
     session = _session(access_token)
     assert session.get(dmlf.base_url + "institutes/").status_code == 200
@@ -81,11 +87,16 @@ def test_make_api_request_refreshes_after_the_token_expires(dmlf: ServedMock) ->
     statuses: list[int] = []
 
     def refresh_access_token(refresh_token: str) -> str | None:
-        response = requests.post(endpoints["REFRESH"], json={"refresh": refresh_token},
-                                 headers={"Content-Type": "application/json"})
+        response = requests.post(
+            endpoints["REFRESH"],
+            json={"refresh": refresh_token},
+            headers={"Content-Type": "application/json"},
+        )
         return response.json().get("access")
 
-    def make_api_request(url: str, tokens: dict[str, str], method: str = "GET", data: object = None) -> requests.Response:
+    def make_api_request(
+        url: str, tokens: dict[str, str], method: str = "GET", data: object = None
+    ) -> requests.Response:
         access_token = tokens["access"]
         headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"}
         response = requests.request(method, url, json=data, headers=headers)
@@ -122,7 +133,8 @@ def test_list_detail_and_filter_institutes(dmlf: ServedMock) -> None:
     endpoints = _endpoints(dmlf.base_url)
     session = _session(_tokens(dmlf.base_url)[0])
     response = session.get(endpoints["INSTITUTES"])
-    assert response.status_code == 200 and len(response.json()) >= 2
+    assert response.status_code == 200
+    assert len(response.json()) >= 2
     id = "1"
     response = session.get(endpoints["INSTITUTES"] + id)  # no trailing slash, as in the document
     assert response.status_code == 200
@@ -130,7 +142,8 @@ def test_list_detail_and_filter_institutes(dmlf: ServedMock) -> None:
     params = {"city": "Freiberg"}
     response = session.get(endpoints["INSTITUTES"], params=params)
     cities = {institute["city"] for institute in json.loads(response.text)}
-    assert response.status_code == 200 and cities == {"Freiberg"}
+    assert response.status_code == 200
+    assert cities == {"Freiberg"}
 
 
 def test_other_read_only_lists_answer(dmlf: ServedMock) -> None:
@@ -138,7 +151,8 @@ def test_other_read_only_lists_answer(dmlf: ServedMock) -> None:
     session = _session(_tokens(dmlf.base_url)[0])
     for name in ("METHODS", "FUNDINGBODIES", "PROJECTS", "SAMPLETYPES"):
         response = session.get(endpoints[name])
-        assert response.status_code == 200 and response.json(), name
+        assert response.status_code == 200, name
+        assert response.json(), name
 
 
 def test_writes_to_a_read_only_collection_answer_405(dmlf: ServedMock) -> None:
@@ -151,7 +165,9 @@ def test_writes_to_a_read_only_collection_answer_405(dmlf: ServedMock) -> None:
 def test_sample_type_info_gives_the_battery_structure(dmlf: ServedMock) -> None:
     session = _session(_tokens(dmlf.base_url)[0])
     sample_type_name = "Battery"
-    sample_type_info_url = f"{dmlf.base_url}api/sample-type-info/?sample_type_name={sample_type_name}"
+    sample_type_info_url = (
+        f"{dmlf.base_url}api/sample-type-info/?sample_type_name={sample_type_name}"
+    )
     response = session.get(sample_type_info_url)
     assert response.status_code == 200
     assert set(response.json()) == {"name", "composition", "manufacturer", "produced", "comment"}
@@ -171,20 +187,29 @@ def _sample_data(sample_id: str) -> dict[str, object]:
 
 
 def _sample_info_file() -> bytes:
-    sample_info = {"name": "mock battery", "composition": "NMC111", "manufacturer": "car manufacturer",
-                   "produced": "", "comment": "here be dragons"}
+    sample_info = {
+        "name": "mock battery",
+        "composition": "NMC111",
+        "manufacturer": "car manufacturer",
+        "produced": "",
+        "comment": "here be dragons",
+    }
     return json.dumps(sample_info).encode()
 
 
 def test_creating_a_sample_with_its_info_file_is_201_created(dmlf: ServedMock) -> None:
     session = _session(_tokens(dmlf.base_url)[0])
     files = {"sample_info": ("sample_info.json", _sample_info_file(), "application/json")}
-    response = session.post(dmlf.base_url + "samples/", data=_sample_data("240616_125138_010102"), files=files)
+    response = session.post(
+        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010102"), files=files
+    )
     assert (response.status_code, response.reason) == (201, "Created"), response.text
     created = response.json()
     # The uploaded file reads back byte for byte through the URL in the resource
     assert requests.get(created["sample_info"]).content == _sample_info_file()
-    assert session.get(dmlf.base_url + "samples/240616_125138_010102/").json()["name"] == "mock sample"
+    assert (
+        session.get(dmlf.base_url + "samples/240616_125138_010102/").json()["name"] == "mock sample"
+    )
 
 
 def test_creating_a_sample_with_existing_files_is_201_created(dmlf: ServedMock) -> None:
@@ -194,7 +219,9 @@ def test_creating_a_sample_with_existing_files_is_201_created(dmlf: ServedMock) 
         "sample_info": ("sample_info.json", io.BytesIO(_sample_info_file()), "application/json"),
         "supplementary_file": ("sample.zip", io.BytesIO(zip_content), "application/zip"),
     }
-    response = session.post(dmlf.base_url + "samples/", data=_sample_data("240616_125138_010103"), files=files)
+    response = session.post(
+        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010103"), files=files
+    )
     assert response.status_code == 201, response.text
     assert requests.get(response.json()["supplementary_file"]).content == zip_content
 
@@ -202,7 +229,9 @@ def test_creating_a_sample_with_existing_files_is_201_created(dmlf: ServedMock) 
 def test_a_sample_info_file_off_the_structure_is_400_on_that_field(dmlf: ServedMock) -> None:
     session = _session(_tokens(dmlf.base_url)[0])
     files = {"sample_info": ("sample_info.json", b'{"name": "only a name"}', "application/json")}
-    response = session.post(dmlf.base_url + "samples/", data=_sample_data("240616_125138_010104"), files=files)
+    response = session.post(
+        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010104"), files=files
+    )
     assert response.status_code == 400
     assert "sample_info" in response.json()
 
@@ -210,7 +239,9 @@ def test_a_sample_info_file_off_the_structure_is_400_on_that_field(dmlf: ServedM
 def test_creating_an_experiment_is_201_created(dmlf: ServedMock) -> None:
     session = _session(_tokens(dmlf.base_url)[0])
     files = {"sample_info": ("sample_info.json", _sample_info_file(), "application/json")}
-    assert session.post(dmlf.base_url + "samples/", data=_sample_data("240616_125138_010102"), files=files).ok
+    assert session.post(
+        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010102"), files=files
+    ).ok
     experiment_data = {
         "name": "mock experiment",
         "method": "1",
@@ -219,7 +250,9 @@ def test_creating_an_experiment_is_201_created(dmlf: ServedMock) -> None:
         "staff": "1",
         "project": "1",
     }
-    files = {"experiment_file": ("experiment.zip", io.BytesIO(_zip_bytes("run.csv")), "application/zip")}
+    files = {
+        "experiment_file": ("experiment.zip", io.BytesIO(_zip_bytes("run.csv")), "application/zip")
+    }
     response = session.post(dmlf.base_url + "experiments/", data=experiment_data, files=files)
     assert response.status_code == 201, response.text
     assert response.json()["sample"] == "240616_125138_010102"

@@ -22,7 +22,10 @@ def test_the_full_sample_request_runs_end_to_end(freezerworks: ServedMock) -> No
     jwt_url = base + "api/v1/users/authenticate"
     encodedUserPass = base64.b64encode(f"{username}:{password}".encode())  # noqa: N806
     assert encodedUserPass == b"ZGVtb1VzZXI6ZGVtb1Bhc3N3b3Jk"
-    headers = {"Content-Type": "application/json", "Authorization": "Basic " + encodedUserPass.decode()}
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": "Basic " + encodedUserPass.decode(),
+    }
     response = requests.request("GET", jwt_url, headers=headers)
     assert response.status_code == 200, response.text
     jwt = response.json()["properties"]["token"]
@@ -47,11 +50,20 @@ def test_the_full_sample_request_runs_end_to_end(freezerworks: ServedMock) -> No
     assert sorted(verified + not_verified) == sorted(aliquots_to_check)
 
 
-def test_the_documented_verify_action_request_partitions_its_values(freezerworks: ServedMock) -> None:
+def test_the_documented_verify_action_request_partitions_its_values(
+    freezerworks: ServedMock,
+) -> None:
     token = _token(freezerworks)
-    body = {"values": [102992, 102993, 202100, 100088], "fieldName": "PK_AliquotUID", "action": "checkIn"}
-    response = requests.post(freezerworks.base_url + "api/v1/aliquots/verifyAction", json=body,
-                             headers={"Authorization": "Bearer " + token})
+    body = {
+        "values": [102992, 102993, 202100, 100088],
+        "fieldName": "PK_AliquotUID",
+        "action": "checkIn",
+    }
+    response = requests.post(
+        freezerworks.base_url + "api/v1/aliquots/verifyAction",
+        json=body,
+        headers={"Authorization": "Bearer " + token},
+    )
     assert response.status_code == 200
     lists = response.json()["properties"]["aliquots"]
     assert 202100 in lists["notVerified"]  # no such aliquot
@@ -59,14 +71,19 @@ def test_the_documented_verify_action_request_partitions_its_values(freezerworks
 
 
 def test_wrong_basic_credentials_get_a_siren_401(freezerworks: ServedMock) -> None:
-    response = requests.get(freezerworks.base_url + "api/v1/users/authenticate", auth=("demoUser", "wrong"))
+    response = requests.get(
+        freezerworks.base_url + "api/v1/users/authenticate", auth=("demoUser", "wrong")
+    )
     assert response.status_code == 401
     assert response.json()["class"] == ["error"]
 
 
 def test_sample_detail_links_point_at_the_mock_itself(freezerworks: ServedMock) -> None:
     token = _token(freezerworks)
-    response = requests.get(freezerworks.base_url + "api/v1/samples/100001", headers={"Authorization": "Bearer " + token})
+    response = requests.get(
+        freezerworks.base_url + "api/v1/samples/100001",
+        headers={"Authorization": "Bearer " + token},
+    )
     self_link = next(link for link in response.json()["links"] if "self" in link["rel"])
     assert self_link["href"] == freezerworks.base_url + "api/v1/samples/100001"
 
@@ -75,13 +92,18 @@ def test_the_documented_searches_example_pages(freezerworks: ServedMock) -> None
     token = _token(freezerworks)
     headers = {"Authorization": "Bearer " + token}
     first = requests.get(freezerworks.base_url + "api/v1/searches?limit=5", headers=headers)
-    second = requests.get(freezerworks.base_url + "api/v1/searches?limit=5&offset=5", headers=headers)
+    second = requests.get(
+        freezerworks.base_url + "api/v1/searches?limit=5&offset=5", headers=headers
+    )
     assert first.status_code == second.status_code == 200
     first_ids = [e["properties"] for e in first.json()["entities"]]
     second_ids = [e["properties"] for e in second.json()["entities"]]
-    assert len(first_ids) == 5 and first_ids != second_ids
+    assert len(first_ids) == 5
+    assert first_ids != second_ids
 
 
 def _token(mock: ServedMock) -> str:
-    response = requests.get(mock.base_url + "api/v1/users/authenticate", auth=("demoUser", "demoPassword"))
+    response = requests.get(
+        mock.base_url + "api/v1/users/authenticate", auth=("demoUser", "demoPassword")
+    )
     return str(response.json()["properties"]["token"])

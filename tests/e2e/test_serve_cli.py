@@ -44,8 +44,13 @@ def test_each_request_is_logged_on_one_line() -> None:
 
 
 def test_a_missing_contract_is_one_line_and_exit_2() -> None:
-    result = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", "no/such/dir"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver.cli", "serve", "no/such/dir"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "specmock: no/such/dir: no such file or directory (give a contract directory such as "
@@ -55,7 +60,13 @@ def test_a_missing_contract_is_one_line_and_exit_2() -> None:
 
 def test_a_broken_contract_prints_its_problems_and_exits_1(tmp_path: Path) -> None:
     (tmp_path / "openapi.yaml").write_text("openapi: 3.1.0\ninfo: {title: x}\npaths: []\n")
-    result = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", str(tmp_path)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver.cli", "serve", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=30,
+    )
     assert result.returncode == 1
-    assert "openapi.yaml:" in result.stderr and "Traceback" not in result.stderr
+    assert "openapi.yaml:" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -32,8 +32,17 @@ def engine(document: dict[str, Any]) -> MockEngine:
     return MockEngine(document, EngineOptions(check_responses=True, max_body_bytes=4096))
 
 
-def send(engine: MockEngine, method: str, path: str, *, token: str | None = None, json_body: Any = None,
-         body: bytes = b"", headers: dict[str, str] | None = None, query: str = "") -> Response:
+def send(
+    engine: MockEngine,
+    method: str,
+    path: str,
+    *,
+    token: str | None = None,
+    json_body: Any = None,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    query: str = "",
+) -> Response:
     all_headers = {k.lower(): v for k, v in (headers or {}).items()}
     if token:
         all_headers["authorization"] = f"Bearer {token}"
@@ -48,7 +57,9 @@ def payload(response: Response) -> Any:
 
 
 def login(engine: MockEngine) -> dict[str, str]:
-    response = send(engine, "POST", "/token", json_body={"username": "alice", "password": "secret-1"})
+    response = send(
+        engine, "POST", "/token", json_body={"username": "alice", "password": "secret-1"}
+    )
     assert response.status == 200
     return payload(response)  # type: ignore[no-any-return]
 
@@ -68,23 +79,33 @@ def test_a_protected_operation_without_credentials_is_401_problem_json(engine: M
 
 def test_wrong_credentials_are_401(engine: MockEngine) -> None:
     response = send(engine, "POST", "/token", json_body={"username": "alice", "password": "x"})
-    assert (response.status, payload(response)["type"]) == (401, "https://specmock.dev/problems/badCredentials")
+    assert (response.status, payload(response)["type"]) == (
+        401,
+        "https://specmock.dev/problems/badCredentials",
+    )
 
 
-def test_a_token_works_until_it_expires_then_refresh_gives_a_working_one(engine: MockEngine) -> None:
+def test_a_token_works_until_it_expires_then_refresh_gives_a_working_one(
+    engine: MockEngine,
+) -> None:
     tokens = login(engine)
     engine.clock.advance(59)
     assert send(engine, "GET", "/books", token=tokens["access"]).status == 200
     engine.clock.advance(1)
     assert send(engine, "GET", "/books", token=tokens["access"]).status == 401
-    refreshed = payload(send(engine, "POST", "/token/refresh", json_body={"refresh": tokens["refresh"]}))
+    refreshed = payload(
+        send(engine, "POST", "/token/refresh", json_body={"refresh": tokens["refresh"]})
+    )
     assert send(engine, "GET", "/books", token=refreshed["access"]).status == 200
 
 
 def test_an_expired_refresh_token_is_401(engine: MockEngine) -> None:
     tokens = login(engine)
     engine.clock.advance(600)
-    assert send(engine, "POST", "/token/refresh", json_body={"refresh": tokens["refresh"]}).status == 401
+    assert (
+        send(engine, "POST", "/token/refresh", json_body={"refresh": tokens["refresh"]}).status
+        == 401
+    )
 
 
 def test_a_refresh_token_is_not_an_access_token(engine: MockEngine) -> None:
@@ -97,7 +118,9 @@ def test_lists_are_paginated_with_a_total(engine: MockEngine, token: str) -> Non
     assert response.header("x-total-count") == "32"
 
 
-def test_a_limit_beyond_the_bounds_is_400_naming_the_parameter(engine: MockEngine, token: str) -> None:
+def test_a_limit_beyond_the_bounds_is_400_naming_the_parameter(
+    engine: MockEngine, token: str
+) -> None:
     response = send(engine, "GET", "/books", token=token, query="limit=51")
     assert response.status == 400
     assert payload(response)["pointer"] == "/query/limit"
@@ -119,7 +142,11 @@ def test_create_answers_201_with_location_and_reads_back(engine: MockEngine, tok
     assert response.status == 201
     created = payload(response)
     assert response.header("location") == f"{BASE}/books/{created['id']}"
-    assert payload(send(engine, "GET", f"/books/{created['id']}", token=token)) == {**book, "id": created["id"], "cover": None}
+    assert payload(send(engine, "GET", f"/books/{created['id']}", token=token)) == {
+        **book,
+        "id": created["id"],
+        "cover": None,
+    }
 
 
 def test_a_duplicate_unique_field_is_a_conflict(engine: MockEngine, token: str) -> None:
@@ -128,22 +155,36 @@ def test_a_duplicate_unique_field_is_a_conflict(engine: MockEngine, token: str) 
     assert (response.status, payload(response)["pointer"]) == (409, "/body/isbn")
 
 
-def test_a_reference_to_a_missing_record_is_400_on_that_field(engine: MockEngine, token: str) -> None:
+def test_a_reference_to_a_missing_record_is_400_on_that_field(
+    engine: MockEngine, token: str
+) -> None:
     book = {"title": "Lost", "isbn": "x-1", "shelf": 99, "genre": "SciFi"}
     response = send(engine, "POST", "/books", token=token, json_body=book)
     assert (response.status, payload(response)["pointer"]) == (400, "/body/shelf")
 
 
 def test_a_missing_required_field_is_400_with_its_pointer(engine: MockEngine, token: str) -> None:
-    response = send(engine, "POST", "/books", token=token, json_body={"title": "No isbn", "shelf": 1, "genre": "x"})
+    response = send(
+        engine,
+        "POST",
+        "/books",
+        token=token,
+        json_body={"title": "No isbn", "shelf": 1, "genre": "x"},
+    )
     assert response.status == 400
     assert "/body/isbn" in payload(response)["pointer"]
 
 
 def test_patch_changes_only_the_sent_fields(engine: MockEngine, token: str) -> None:
     response = send(engine, "PATCH", "/books/1", token=token, json_body={"genre": "Classic SF"})
-    assert payload(response) == {"id": 1, "title": "Dune", "isbn": "978-0441013593", "shelf": 1,
-                                 "genre": "Classic SF", "cover": None}
+    assert payload(response) == {
+        "id": 1,
+        "title": "Dune",
+        "isbn": "978-0441013593",
+        "shelf": 1,
+        "genre": "Classic SF",
+        "cover": None,
+    }
 
 
 def test_put_requires_every_writable_field(engine: MockEngine, token: str) -> None:
@@ -167,10 +208,17 @@ def test_an_unknown_id_is_404(engine: MockEngine, token: str) -> None:
 
 
 def test_a_multipart_upload_is_kept_and_readable_back(engine: MockEngine, token: str) -> None:
-    fields = {"title": "Atlas", "isbn": "x-2", "shelf": "2", "genre": "Atlas",
-              "cover": ("cover.png", b"\x89PNG fake", "image/png")}
+    fields = {
+        "title": "Atlas",
+        "isbn": "x-2",
+        "shelf": "2",
+        "genre": "Atlas",
+        "cover": ("cover.png", b"\x89PNG fake", "image/png"),
+    }
     body, content_type = encode_multipart_formdata(fields)
-    response = send(engine, "POST", "/books", token=token, body=body, headers={"content-type": content_type})
+    response = send(
+        engine, "POST", "/books", token=token, body=body, headers={"content-type": content_type}
+    )
     assert response.status == 201, response.body
     cover_url = payload(response)["cover"]
     assert cover_url.startswith(f"{BASE}/__specmock/files/")
@@ -179,12 +227,26 @@ def test_a_multipart_upload_is_kept_and_readable_back(engine: MockEngine, token:
 
 
 def test_an_unsupported_media_type_is_415(engine: MockEngine, token: str) -> None:
-    response = send(engine, "POST", "/books", token=token, body=b"title=x", headers={"content-type": "text/plain"})
+    response = send(
+        engine,
+        "POST",
+        "/books",
+        token=token,
+        body=b"title=x",
+        headers={"content-type": "text/plain"},
+    )
     assert response.status == 415
 
 
 def test_a_body_over_the_limit_is_413(engine: MockEngine, token: str) -> None:
-    response = send(engine, "POST", "/books", token=token, body=b"x" * 5000, headers={"content-type": "application/json"})
+    response = send(
+        engine,
+        "POST",
+        "/books",
+        token=token,
+        body=b"x" * 5000,
+        headers={"content-type": "application/json"},
+    )
     assert response.status == 413
 
 
@@ -234,3 +296,8 @@ def test_the_admin_clock_advances_token_expiry(engine: MockEngine, token: str) -
 def test_a_bad_admin_clock_command_is_400(engine: MockEngine) -> None:
     response = send(engine, "POST", "/__specmock/clock", json_body={"advance": "soon"})
     assert response.status == 400
+
+
+def test_a_path_parameter_off_its_schema_is_404(engine: MockEngine, token: str) -> None:
+    # Given an integer id parameter, when the path carries a word, then the URL names nothing
+    assert send(engine, "GET", "/books/abc", token=token).status == 404

@@ -7,8 +7,12 @@ from hypothesis import strategies as st
 
 from mockserver.engine.routing import Redirect, RouteMatch, Router
 
-FREEZERWORKS = ["/api/v1/aliquots", "/api/v1/aliquots/{aliquotId}", "/api/v1/aliquots/verifyAction",
-                "/api/v1/samples/{sampleId}/aliquots"]
+FREEZERWORKS = [
+    "/api/v1/aliquots",
+    "/api/v1/aliquots/{aliquotId}",
+    "/api/v1/aliquots/verifyAction",
+    "/api/v1/samples/{sampleId}/aliquots",
+]
 
 
 def test_a_templated_segment_captures_the_parameter() -> None:
@@ -22,12 +26,16 @@ def test_a_templated_segment_captures_the_parameter() -> None:
 
 def test_a_literal_segment_wins_over_a_template() -> None:
     router = Router(FREEZERWORKS)
-    assert router.match("/api/v1/aliquots/verifyAction") == RouteMatch("/api/v1/aliquots/verifyAction", {})
+    assert router.match("/api/v1/aliquots/verifyAction") == RouteMatch(
+        "/api/v1/aliquots/verifyAction", {}
+    )
 
 
 def test_literal_precedence_does_not_depend_on_declaration_order() -> None:
     router = Router(list(reversed(FREEZERWORKS)))
-    assert router.match("/api/v1/aliquots/verifyAction") == RouteMatch("/api/v1/aliquots/verifyAction", {})
+    assert router.match("/api/v1/aliquots/verifyAction") == RouteMatch(
+        "/api/v1/aliquots/verifyAction", {}
+    )
 
 
 def test_matching_backtracks_when_the_literal_branch_dead_ends() -> None:
@@ -40,12 +48,16 @@ def test_matching_backtracks_when_the_literal_branch_dead_ends() -> None:
 
 def test_parameters_are_percent_decoded() -> None:
     router = Router(["/samples/{sample_id}/"])
-    assert router.match("/samples/a%20b%2Fc/") == RouteMatch("/samples/{sample_id}/", {"sample_id": "a b/c"})
+    assert router.match("/samples/a%20b%2Fc/") == RouteMatch(
+        "/samples/{sample_id}/", {"sample_id": "a b/c"}
+    )
 
 
 def test_partial_segment_templates_match() -> None:
     router = Router(["/files/{name}.json"])
-    assert router.match("/files/report.json") == RouteMatch("/files/{name}.json", {"name": "report"})
+    assert router.match("/files/report.json") == RouteMatch(
+        "/files/{name}.json", {"name": "report"}
+    )
 
 
 def test_an_unknown_path_does_not_match() -> None:
@@ -74,7 +86,9 @@ segment = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1,
 
 
 @given(collection=segment, record_id=segment)
-def test_any_id_routes_to_the_detail_template_unless_it_is_a_literal(collection: str, record_id: str) -> None:
+def test_any_id_routes_to_the_detail_template_unless_it_is_a_literal(
+    collection: str, record_id: str
+) -> None:
     # Given a list path, a detail path and a literal action path under one collection
     router = Router([f"/{collection}", f"/{collection}/{{id}}", f"/{collection}/verifyAction"])
     # When any id is routed

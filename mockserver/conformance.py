@@ -1,0 +1,92 @@
+"""schemathesis configuration derived from a contract's `x-specmock` declarations.
+
+Some operations enforce rules their schema cannot express: references to other records, unique
+fields, JSON files checked against a structure kept elsewhere, client-chosen ids. Schema-valid
+data can break those rules, so for exactly those operations schemathesis's
+`positive_data_acceptance` check must also accept the rule's status (400 or 409). Everything else
+keeps schemathesis's defaults; nothing is switched off.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from typing import Any
+
+POSITIVE_DATA_DEFAULTS = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
+WRITE_ACTIONS = ("create", "update", "replace")
+
+
+def business_rule_statuses(document: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """operationId -> the statuses its business rules may answer to schema-valid data."""
+    collections = document.get("x-specmock", {}).get("collections", {})
+    out: dict[str, tuple[str, ...]] = {}
+    for operation in _operations(document):
+        ext = operation.get("x-specmock", {})
+        spec = collections.get(ext.get("collection"), {})
+        if ext.get("action") not in WRITE_ACTIONS or not operation.get("operationId"):
+            continue
+        statuses = set()
+        if spec.get("references") or spec.get("jsonFiles"):
+            statuses.add("400")
+        if spec.get("unique") or spec.get("idSource") == "client":
+            statuses.add(str(spec.get("conflictStatus", 409)))
+        if statuses:
+            out[operation["operationId"]] = tuple(sorted(statuses))
+    return out
+
+
+def basic_auth_operations(document: dict[str, Any]) -> list[str]:
+    """operationIds secured only by HTTP Basic (token endpoints such as Freezerworks' login)."""
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    basic = {
+        n
+        for n, s in schemes.items()
+        if s.get("type") == "http" and s.get("scheme", "").lower() == "basic"
+    }
+    return [
+        op["operationId"]
+        for op in _operations(document)
+        if op.get("operationId")
+        and op.get("security")
+        and all(set(req) <= basic and req for req in op["security"])
+    ]
+
+
+def schemathesis_toml(
+    document: dict[str, Any], *, bearer_token: str, basic_credentials: tuple[str, str] | None = None
+) -> str:
+    """A schemathesis.toml that authenticates with the token (Basic where an operation asks for
+    it) and widens positive-data acceptance only where the contract declares business rules."""
+    lines = [f"headers = {{ Authorization = {_quote('Bearer ' + bearer_token)} }}", ""]
+    for operation_id, statuses in sorted(business_rule_statuses(document).items()):
+        expected = sorted({*POSITIVE_DATA_DEFAULTS, *statuses})
+        lines += [
+            "[[operations]]",
+            f"include-operation-id = {_quote(operation_id)}",
+            f"checks.positive_data_acceptance.expected-statuses = {json.dumps(expected)}",
+            "",
+        ]
+    if basic_credentials:
+        encoded = base64.b64encode(":".join(basic_credentials).encode()).decode()
+        for operation_id in basic_auth_operations(document):
+            lines += [
+                "[[operations]]",
+                f"include-operation-id = {_quote(operation_id)}",
+                f"headers = {{ Authorization = {_quote('Basic ' + encoded)} }}",
+                "",
+            ]
+    return "\n".join(lines)
+
+
+def _operations(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for path_item in document.get("paths", {}).values():
+        for method in ("get", "put", "post", "delete", "patch", "head", "options", "trace"):
+            if isinstance(path_item.get(method), dict):
+                yield path_item[method]
+
+
+def _quote(text: str) -> str:
+    """A TOML basic string (JSON string escapes are valid TOML escapes)."""
+    return json.dumps(text)
