@@ -32,6 +32,23 @@ def _port(text: str) -> int:
     return value
 
 
+def _scale(text: str) -> tuple[str, int]:
+    name, sep, count = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(
+            f"expected COLLECTION=COUNT, e.g. aliquots=1000000, got {text!r}"
+        )
+    try:
+        value = int(count.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number after '=', got {count!r}"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a count is at least 0, got {value}")
+    return name, value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (public so the README's usage can be checked against it)."""
     parser = argparse.ArgumentParser(prog="specmock", description=__doc__)
@@ -47,6 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--refresh-ttl", type=_positive_int, help="refresh-token lifetime in seconds"
     )
     serve.add_argument("--dataset-ttl", type=_positive_int, help="data-set id lifetime in seconds")
+    serve.add_argument(
+        "--offset-unit",
+        choices=["records", "pages"],
+        help="whether offset counts records or pages (default: the contract's)",
+    )
+    serve.add_argument(
+        "--seed-scale",
+        type=_scale,
+        action="append",
+        default=[],
+        metavar="COLLECTION=N",
+        help="seed N generated records into COLLECTION, e.g. aliquots=1000000",
+    )
     serve.add_argument(
         "--max-body",
         type=_positive_int,
@@ -77,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from mockserver.engine.app import ContractError, MockEngine
+    from mockserver.engine.compile import SeedScaleError
     from mockserver.engine.options import EngineOptions
     from mockserver.http.server import serve_forever
 
@@ -98,11 +129,16 @@ def _serve(args: argparse.Namespace) -> int:
         token_ttl=args.token_ttl,
         refresh_ttl=args.refresh_ttl,
         dataset_ttl=args.dataset_ttl,
+        offset_unit=args.offset_unit,
+        seed_scale=dict(args.seed_scale),
         max_body_bytes=args.max_body,
         check_responses=args.check_responses,
     )
     try:
         engine = MockEngine.from_path(args.contract, options)
+    except SeedScaleError as error:
+        print(f"specmock: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except ContractError as error:
         for line in error.lines:
             print(line, file=sys.stderr)

@@ -8,10 +8,11 @@ kept in other collections; uploads are kept in the file store and the record hol
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.behaviours.datasets import DataSet, DataSetCache
 from mockserver.behaviours.outcomes import (
     BodyOutcome,
     Call,
@@ -73,26 +74,58 @@ def _matches(value: Any, wanted: Any, how: str) -> bool:
     return needle.casefold() in text.casefold()
 
 
+Condition = tuple[str, Any, str]
+
+
 @dataclass(frozen=True)
 class ListRecords:
-    """`list`: filter by query parameters and path scope, then paginate if declared."""
+    """`list`: filter by query parameters and path scope, then paginate if declared.
+
+    A page costs a slice of the collection's id order (or of a data set's snapshot), never a
+    copy or sort of the whole collection; only filters scan, and a data set caches their result.
+    """
 
     ctx: CollectionContext
     filters: dict[str, dict[str, str]] = field(default_factory=dict)
     scope: dict[str, str] = field(default_factory=dict)
     pagination: PaginationSpec | None = None
+    datasets: DataSetCache | None = None
 
     def __call__(self, call: Call) -> Outcome:
-        records = self._select(call)
+        conditions = self._conditions(call)
         if self.pagination is None:
-            return ListOutcome(self.ctx.spec.name, list(records))
+            return ListOutcome(self.ctx.spec.name, self._all(conditions))
         win = window(self.pagination, call.query)
-        matching = list(records)
-        page = Page(len(matching), win.limit, win.offset, self.pagination.offset_unit)
-        return ListOutcome(self.ctx.spec.name, matching[win.start : win.start + win.limit], page)
+        dataset_id: str | None = None
+        if self.datasets is not None:
+            dataset = self._dataset(call, conditions)
+            page_ids, total, dataset_id = (
+                dataset.window(win.start, win.limit),
+                dataset.length,
+                dataset.dataset_id,
+            )
+        else:
+            ids, _ = self._ids(conditions)
+            page_ids, total = ids[win.start : win.start + win.limit], len(ids)
+        store = self.ctx.records
+        records = [r for i in page_ids if (r := store.get(i)) is not None]
+        page = Page(total, win.limit, win.offset, self.pagination.offset_unit, dataset_id)
+        return ListOutcome(self.ctx.spec.name, records, page)
 
-    def _select(self, call: Call) -> Iterable[Record]:
-        conditions = [
+    def _dataset(self, call: Call, conditions: list[Condition]) -> DataSet:
+        """The data set the request names, or a fresh one (expired and unknown ids are no error)."""
+        assert self.datasets is not None
+        assert self.pagination is not None
+        query = (self.ctx.spec.name, tuple((f, repr(w), how) for f, w, how in conditions))
+        sent = call.query.get(self.pagination.dataset_param)
+        found = self.datasets.find(str(sent) if sent not in (None, "") else None, query)
+        if found is not None:
+            return found
+        ids, owned = self._ids(conditions)
+        return self.datasets.create(query, ids, owned=owned)
+
+    def _conditions(self, call: Call) -> list[Condition]:
+        conditions: list[Condition] = [
             (rule["field"], call.query[param], rule.get("match", "exact"))
             for param, rule in self.filters.items()
             if call.query.get(param) not in (None, "")
@@ -100,13 +133,21 @@ class ListRecords:
         conditions += [(fld, call.path[param], "exact") for fld, param in self.scope.items()]
         if self.scope:
             self._require_scope_parent(call)
+        return conditions
+
+    def _ids(self, conditions: list[Condition]) -> tuple[Sequence[RecordId], bool]:
+        """Matching ids in order, and whether the list was made for this query (owned)."""
+        store = self.ctx.records
         if not conditions:
-            return iter(self.ctx.records)
-        return (
-            r
-            for r in self.ctx.records
-            if all(_matches(r.get(f), wanted, how) for f, wanted, how in conditions)
-        )
+            return store.ordered_ids(), False
+        return store.select(
+            lambda r: all(_matches(r.get(f), w, how) for f, w, how in conditions)
+        ), True
+
+    def _all(self, conditions: list[Condition]) -> list[Record]:
+        ids, _ = self._ids(conditions)
+        store = self.ctx.records
+        return [r for i in ids if (r := store.get(i)) is not None]
 
     def _require_scope_parent(self, call: Call) -> None:
         """`/samples/{id}/aliquots` for a sample that does not exist is a 404, not an empty list."""

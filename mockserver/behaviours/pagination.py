@@ -21,7 +21,9 @@ class PaginationSpec:
     dataset_param: str = "datasetid"
     dataset_ttl: int = 300
     dataset_max_sets: int = 1000
+    dataset_max_bytes: int = 64 * 1024 * 1024
     dataset_property: str = "datasetid"
+    datasets: bool = False
 
     @classmethod
     def from_contract(cls, spec: dict[str, Any] | None) -> PaginationSpec:
@@ -42,7 +44,9 @@ class PaginationSpec:
             dataset_param=dataset.get("param", "datasetid"),
             dataset_ttl=dataset.get("ttl", 300),
             dataset_max_sets=dataset.get("maxSets", 1000),
+            dataset_max_bytes=dataset.get("maxBytes", 64 * 1024 * 1024),
             dataset_property=dataset.get("property", "datasetid"),
+            datasets="dataset" in spec,
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 Record = dict[str, Any]
@@ -52,7 +52,7 @@ class InMemoryCollection:
     def __init__(self, records: Iterable[tuple[RecordId, Record]] = ()) -> None:
         self._records: dict[RecordId, Record] = {}
         self._order: list[RecordId] = []
-        self._dead = 0
+        self._dead: set[RecordId] = set()  # deleted ids still standing in _order
         self._lock = threading.RLock()
         self._max_int = 0
         for record_id, record in records:
@@ -66,6 +66,8 @@ class InMemoryCollection:
         """Create or replace a record."""
         with self._lock:
             if record_id not in self._records:
+                if record_id in self._dead:
+                    self._compact()  # a re-created id must not stand twice in the order
                 self._order.append(record_id)
             self._records[record_id] = record
             if isinstance(record_id, int) and record_id > self._max_int:
@@ -76,7 +78,7 @@ class InMemoryCollection:
         with self._lock:
             if self._records.pop(record_id, None) is None:
                 return False
-            self._dead += 1
+            self._dead.add(record_id)
             return True
 
     def __len__(self) -> int:
@@ -93,12 +95,20 @@ class InMemoryCollection:
         """Live ids in creation order (compacted into a new list after deletes)."""
         if self._dead:
             with self._lock:
-                if self._dead:
-                    records = self._records
-                    # A new list: snapshots holding the old one keep their view intact.
-                    self._order = [i for i in self._order if i in records]
-                    self._dead = 0
+                self._compact()
         return self._order
+
+    def _compact(self) -> None:
+        if self._dead:
+            dead = self._dead
+            # A new list: snapshots holding the old one keep their view intact.
+            self._order = [i for i in self._order if i not in dead]
+            self._dead = set()
+
+    def select(self, predicate: Callable[[Record], bool]) -> list[RecordId]:
+        """Ids of the records meeting `predicate`, in creation order (a new list)."""
+        records = self._records
+        return [i for i in self.ordered_ids() if (r := records.get(i)) is not None and predicate(r)]
 
     def page(self, start: int, limit: int) -> list[Record]:
         """Records `start` .. `start + limit` in creation order: a slice, not a scan."""

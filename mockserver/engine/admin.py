@@ -39,6 +39,7 @@ class AdminApi:
             ("DELETE", "journal"): self.clear_journal,
             ("GET", "clock"): self.clock,
             ("POST", "clock"): self.change_clock,
+            ("GET", "datasets"): self.datasets,
         }
 
     def handle(self, request: Request) -> Response:
@@ -116,6 +117,22 @@ class AdminApi:
         if advance:
             clock.advance(advance)
         return self.clock(request)
+
+    def datasets(self, request: Request) -> Response:
+        """How many data sets are cached and the memory they hold, against their bounds."""
+        cache = self.engine.contract.datasets
+        if cache is None:
+            return _json({"enabled": False})
+        return _json(
+            {
+                "enabled": True,
+                "count": cache.count,
+                "bytes": cache.bytes,
+                "maxSets": cache.max_sets,
+                "maxBytes": cache.max_bytes,
+                "ttl": cache.ttl,
+            }
+        )
 
     def file(self, request: Request, name: str) -> Response:
         """The bytes of an uploaded file, with its content type."""

@@ -56,7 +56,9 @@ class MockEngine:
         return self.pipeline.handle(request)
 
     def reset(self) -> None:
-        """State back to the seed, journal emptied, clock back to real time."""
+        """State back to the seed, data sets forgotten, journal emptied, clock back to real time."""
         self.contract.state.reset()
+        if self.contract.datasets is not None:
+            self.contract.datasets.clear()
         self.journal.clear()
         self.clock.reset()

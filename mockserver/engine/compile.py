@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mockserver.behaviours.collections import (
@@ -22,6 +22,7 @@ from mockserver.behaviours.collections import (
     UpdateRecord,
 )
 from mockserver.behaviours.credentials import UserDirectory
+from mockserver.behaviours.datasets import DataSetCache
 from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
 from mockserver.behaviours.pagination import PaginationSpec
 from mockserver.behaviours.partition import Partition
@@ -97,6 +98,7 @@ class CompiledContract:
     authenticator: Authenticator
     state: State
     tokens: TokenService | None
+    datasets: DataSetCache | None
 
 
 def iter_operations(
@@ -115,10 +117,12 @@ def compile_contract(
     """Prepare a bundled contract for serving."""
     root = document.get("x-specmock", {})
     specs = {n: CollectionSpec.from_contract(n, c) for n, c in root.get("collections", {}).items()}
-    state = State(specs, seed=options.seed)
+    state = State(_scaled(specs, options.seed_scale), seed=options.seed)
     tokens, users = _auth(root.get("auth"), options, clock)
     paths = _resource_paths(document)
-    builder = _HandlerBuilder(document, options, state, paths, tokens, users)
+    pagination = pagination_spec(root, options)
+    datasets = _datasets(pagination, clock, options.seed)
+    builder = _HandlerBuilder(document, options, state, paths, tokens, users, pagination, datasets)
     routes: dict[str, dict[str, Operation]] = {}
     for template, method, operation, path_item in iter_operations(document):
         routes.setdefault(template, {})[method] = builder.operation(
@@ -133,6 +137,57 @@ def compile_contract(
         authenticator=Authenticator(tokens, users),
         state=state,
         tokens=tokens,
+        datasets=datasets,
+    )
+
+
+class SeedScaleError(ValueError):
+    """A --seed-scale names a collection the contract lacks, or one without a generator.
+
+    Seen by: the CLI, which prints it as one line."""
+
+
+def _scaled(specs: dict[str, CollectionSpec], scale: dict[str, int]) -> dict[str, CollectionSpec]:
+    """The collection specs with their generators' counts replaced as asked."""
+    out = dict(specs)
+    for name, count in scale.items():
+        spec = specs.get(name)
+        if spec is None:
+            known = ", ".join(sorted(specs))
+            raise SeedScaleError(
+                f"--seed-scale {name}={count}: no collection {name!r} (known: {known})"
+            )
+        generate = (spec.seed or {}).get("generate")
+        if not generate:
+            raise SeedScaleError(
+                f"--seed-scale {name}={count}: collection {name!r} declares no seed "
+                f"generator (x-specmock.collections.{name}.seed.generate)"
+            )
+        out[name] = replace(
+            spec, seed={**(spec.seed or {}), "generate": {**generate, "count": count}}
+        )
+    return out
+
+
+def pagination_spec(root: dict[str, Any], options: EngineOptions) -> PaginationSpec:
+    """The contract's pagination with the instance's overrides (offset unit, data-set TTL)."""
+    spec = PaginationSpec.from_contract(root.get("pagination"))
+    if options.offset_unit:
+        spec = replace(spec, offset_unit=options.offset_unit)
+    if options.dataset_ttl:
+        spec = replace(spec, dataset_ttl=options.dataset_ttl)
+    return spec
+
+
+def _datasets(spec: PaginationSpec, clock: Clock, seed: int) -> DataSetCache | None:
+    if not spec.datasets:
+        return None
+    return DataSetCache(
+        clock,
+        spec.dataset_ttl,
+        spec.dataset_max_sets,
+        spec.dataset_max_bytes,
+        rng=random.Random(f"datasets:{seed}"),
     )
 
 
@@ -180,7 +235,7 @@ def _representation(
 ) -> Representation:
     if root.get("representation", "plain") != "siren":
         return PlainRepresentation(specs)
-    pagination = PaginationSpec.from_contract(root.get("pagination"))
+    pagination = PaginationSpec.from_contract(root.get("pagination"))  # parameter names only
     record_actions: dict[str, list[SirenAction]] = {}
     list_actions: dict[str, list[SirenAction]] = {}
     for template, method, operation, _item in iter_operations(document):
@@ -244,9 +299,12 @@ class _HandlerBuilder:
         paths: ResourcePaths,
         tokens: TokenService | None,
         users: UserDirectory | None,
+        pagination: PaginationSpec,
+        datasets: DataSetCache | None,
     ) -> None:
         self.document, self.options, self.state, self.paths = document, options, state, paths
         self.tokens, self.users = tokens, users
+        self.pagination, self.datasets = pagination, datasets
         self.root = document.get("x-specmock", {})
         self.siren = self.root.get("representation") == "siren"
 
@@ -305,12 +363,11 @@ class _HandlerBuilder:
             defaults=self._defaults(spec.name),
         )
         if action == "list":
-            pagination = (
-                PaginationSpec.from_contract(self.root.get("pagination"))
-                if ext.get("paginate")
-                else None
+            if not ext.get("paginate"):
+                return ListRecords(ctx, ext.get("filters", {}), ext.get("scope", {}))
+            return ListRecords(
+                ctx, ext.get("filters", {}), ext.get("scope", {}), self.pagination, self.datasets
             )
-            return ListRecords(ctx, ext.get("filters", {}), ext.get("scope", {}), pagination)
         if action == "read":
             return ReadRecord(ctx, ext.get("key"), ext.get("select"), ext.get("embed", {}))
         if action == "delete":

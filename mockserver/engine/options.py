@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mockserver.core.clock import ControllableClock
 
@@ -11,7 +11,9 @@ from mockserver.core.clock import ControllableClock
 class EngineOptions:
     """Everything about a mock instance that is not in the contract.
 
-    `token_ttl`/`refresh_ttl`/`dataset_ttl` override the contract's lifetimes when set.
+    `token_ttl`/`refresh_ttl`/`dataset_ttl` override the contract's lifetimes when set;
+    `offset_unit` ("records" or "pages") the contract's reading of `offset`; `seed_scale` maps a
+    collection to the number of records its seed generator makes (e.g. {"aliquots": 1_000_000}).
     `check_responses` validates every answer against the contract and turns a mismatch into a
     500 that says so: on in tests, so the mock is held to its own contract.
     """
@@ -20,6 +22,8 @@ class EngineOptions:
     token_ttl: int | None = None
     refresh_ttl: int | None = None
     dataset_ttl: int | None = None
+    offset_unit: str | None = None
+    seed_scale: dict[str, int] = field(default_factory=dict)
     max_body_bytes: int = 10 * 1024 * 1024
     check_responses: bool = False
     journal_size: int = 1000
