@@ -274,6 +274,13 @@ class _Writer:
             k: self.ctx.state.files.keep(v).path if _is_file(v) else v for k, v in fields.items()
         }
 
+    def _rewrite(self, call: Call, base: Callable[[Record], Record]) -> Outcome:
+        """Update or replace the record the path names, starting from `base(existing)`."""
+        record_id, existing = self.ctx.find(call)
+        fields = self._fields(call.body)
+        fields.pop(self.ctx.spec.id_field, None)
+        return RecordOutcome(self.ctx.spec.name, self._save(record_id, fields, base(existing)))
+
     def _save(self, record_id: RecordId, fields: dict[str, Any], base: Record) -> Record:
         record = {**base, **fields, self.ctx.spec.id_field: record_id}
         self._check_references(record)
@@ -325,10 +332,7 @@ class UpdateRecord(_Writer):
     writable: frozenset[str] | None = None
 
     def __call__(self, call: Call) -> Outcome:
-        record_id, existing = self.ctx.find(call)
-        fields = self._fields(call.body)
-        fields.pop(self.ctx.spec.id_field, None)
-        return RecordOutcome(self.ctx.spec.name, self._save(record_id, fields, existing))
+        return self._rewrite(call, lambda existing: existing)
 
 
 @dataclass(frozen=True)
@@ -339,12 +343,7 @@ class ReplaceRecord(_Writer):
     writable: frozenset[str] | None = None
 
     def __call__(self, call: Call) -> Outcome:
-        record_id, existing = self.ctx.find(call)
-        fields = self._fields(call.body)
-        fields.pop(self.ctx.spec.id_field, None)
-        return RecordOutcome(
-            self.ctx.spec.name, self._save(record_id, fields, self._kept(existing))
-        )
+        return self._rewrite(call, self._kept)
 
     def _kept(self, existing: Record) -> Record:
         """What a client cannot write (read-only fields such as a creation date) survives."""

@@ -34,7 +34,9 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal, TypeGuard
-from urllib.parse import unquote
+
+from mockserver.core import documents
+from mockserver.core.documents import copy_json
 
 Direction = Literal["response", "request"]
 
@@ -62,28 +64,11 @@ _NONE: Any = object()  # "no value" where None is a legitimate JSON value (null)
 # --- references ---------------------------------------------------------------------------------
 
 def resolve_ref(document: dict[str, Any], node: Any) -> Any:
-    """Follow local `$ref`s until a node without one (siblings of a `$ref` are not merged)."""
-    for _ in range(64):
-        if not (isinstance(node, dict) and "$ref" in node):
-            return node
-        node = _pointer(document, str(node["$ref"]))
-    raise GenerationError("a cycle of $refs that point only to each other")
-
-
-def _pointer(document: dict[str, Any], ref: str) -> Any:
-    """The node a local reference names: a URI fragment holding a JSON pointer (RFC 6901)."""
-    if not ref.startswith("#"):
-        raise GenerationError(f"only local $refs are supported (the contract is bundled): {ref}")
-    node: Any = document
-    for raw in ref[1:].split("/")[1:]:
-        token = unquote(raw).replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise GenerationError(f"$ref {ref} names nothing in the document")
-    return node
+    """Follow local `$ref`s (core.documents.resolve_ref), failing as a GenerationError."""
+    try:
+        return documents.resolve_ref(document, node)
+    except documents.RefError as error:
+        raise GenerationError(str(error)) from None
 
 
 # Keywords that only describe: a `$ref` beside them alone is just the referenced schema.
@@ -102,7 +87,10 @@ class _Lookup:
     def __call__(self, ref: Any) -> Any:
         key = str(ref)
         if key not in self.found:
-            self.found[key] = _pointer(self.document, key)
+            try:
+                self.found[key] = documents.ref_target(self.document, key)
+            except documents.RefError as error:
+                raise GenerationError(str(error)) from None
         return self.found[key]
 
 
@@ -156,15 +144,6 @@ def _json_key(value: Any) -> Any:
 
 def _json_equal(a: Any, b: Any) -> bool:
     return bool(_json_key(a) == _json_key(b))
-
-
-def _copy(value: Any) -> Any:
-    """A copy of a JSON value, so an answer never aliases the contract document."""
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
 
 
 def _always(_: str) -> bool:
@@ -869,7 +848,7 @@ class _Generator:
             candidates.append(schema["default"])
         for candidate in candidates:
             if self.checker.valid(candidate, schema):
-                return _copy(candidate)
+                return copy_json(candidate)
         return _NONE
 
     # combinators
@@ -989,7 +968,7 @@ class _Generator:
         allowed = [v for v in values if self.checker.valid(v, rest)]
         if not allowed:
             raise GenerationError("no value of the enum/const satisfies the rest of the schema")
-        return _copy(self.rng.choice(allowed))
+        return copy_json(self.rng.choice(allowed))
 
     # types
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from mockserver.behaviours.fake import GenerationError, generate, resolve_ref
 from mockserver.behaviours.prefer import Preference
+from mockserver.core.documents import copy_json
 from mockserver.core.problems import ApiError
 
 _AUTH_STATUSES = (401, 403)
@@ -154,7 +155,7 @@ class StaticResponder:
         if not dynamic:
             found = _documented_example(self._document, media)
             if found is not _MISSING:
-                return _copy(found)
+                return copy_json(found)
         schema = media.get("schema")
         if schema is None:
             return None
@@ -177,7 +178,7 @@ class StaticResponder:
                 detail=f'Example "{name}" has only an externalValue, '
                        "which specmock does not fetch.",
             )
-        return _copy(example["value"])
+        return copy_json(example["value"])
 
     def _headers(self, response: dict[str, Any], status: int, rng: random.Random,
                  dynamic: bool) -> dict[str, str]:
@@ -370,12 +371,3 @@ def _concrete(key: str, accepted: _Range) -> str:
 
 def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _copy(value: Any) -> Any:
-    """A copy of a contract value, so an answer never aliases the document."""
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.core import pointers
+from mockserver.core import documents
 
 
-def resolve_ref(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
-    """Follow `$ref`s (local ones) until a node without one; guards against ref-only cycles."""
-    while isinstance(node, dict) and "$ref" in node and depth < 32:
-        ref = str(node["$ref"])
-        node = pointers.resolve(document, ref[1:] if ref.startswith("#") else ref, {})
-        depth += 1
-    return node
+def resolve_ref(document: dict[str, Any], node: Any) -> Any:
+    """Follow local `$ref`s until a node without one; {} where a ref names nothing (the linter
+    reports those before anything is compiled)."""
+    try:
+        return documents.resolve_ref(document, node)
+    except documents.RefError:
+        return {}
 
 
 def record_properties(document: dict[str, Any], schema: Any, *, siren: bool) -> dict[str, Any]:
