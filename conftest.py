@@ -9,7 +9,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, settings
 
 # pytester drives nested pytest runs in tests/plugin; pytest only allows this at the root.
-pytest_plugins = ["pytester"]
+# suites.plugin adds the contract suites' options (--contract, --target, ...) and summary.
+pytest_plugins = ["pytester", "suites.plugin"]
 
 settings.register_profile(
     "ci",

@@ -1,4 +1,4 @@
-"""`specmock serve | lint`: the command line.
+"""`specmock serve | test | lint`: the command line.
 
 Bad input is a one-line message and a non-zero exit, never a traceback.
 """
@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
 
+    test = commands.add_parser("test", add_help=False,
+                               help="run the property-based contract suites (specmock test --help)")
+    test.add_argument("suite_args", nargs=argparse.REMAINDER)
+
     lint = commands.add_parser("lint", help="check contracts; print file:pointer: message lines")
     lint.add_argument("paths", nargs="+", help="contract directories or openapi.yaml files")
     return parser
@@ -97,7 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `specmock` console script."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["test"]:
+        # Everything after `test` belongs to the suites' own parser (argparse's REMAINDER
+        # would swallow neither a leading --help nor --contract).
+        from suites.cli import main as run_suites
+
+        return run_suites(arguments[1:])
+    args = build_parser().parse_args(arguments)
     if args.command == "lint":
         from mockserver.contract import run_lint
 

@@ -1,0 +1,133 @@
+"""schemathesis, configured from the contract: its schema, per-operation checks, and an auth
+provider that logs in through the contract's token endpoint and refreshes on 401.
+
+Operations whose collection declares business rules (references, unique fields, JSON files,
+client ids) may refuse schema-valid data with 400 or 409; for exactly those, schemathesis's
+`positive_data_acceptance` check accepts those statuses too (mockserver.conformance). Every
+other check keeps its defaults.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from typing import Any
+
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+
+from mockserver.conformance import POSITIVE_DATA_DEFAULTS, business_rule_statuses
+from mockserver.core.pointers import escape
+from mockserver.suites_support import ContractModel, Operation, Security
+from suites.client import ApiClient
+from suites.context import ContractRef, SuiteSession
+
+
+def schemathesis_config(document: dict[str, Any]) -> SchemathesisConfig:
+    """Per-operation positive-data acceptance for the contract's business rules."""
+    lines: list[str] = []
+    for operation_id, statuses in sorted(business_rule_statuses(document).items()):
+        expected = sorted({*POSITIVE_DATA_DEFAULTS, *statuses})
+        lines += [
+            "[[operations]]",
+            f"include-operation-id = {json.dumps(operation_id)}",
+            f"checks.positive_data_acceptance.expected-statuses = {json.dumps(expected)}",
+            "",
+        ]
+    return SchemathesisConfig.from_str("\n".join(lines))
+
+
+def build_schema(contract: ContractRef, session: SuiteSession) -> Any:
+    """The contract as a schemathesis schema, authenticated through its token endpoint, with
+    OpenAPI links between each collection's operations for stateful sequences."""
+    document = with_links(contract.model)
+    schema = schemathesis.openapi.from_dict(document, config=schemathesis_config(document))
+    schema.auth()(auth_provider(contract, session))
+    return schema
+
+
+def with_links(model: ContractModel) -> dict[str, Any]:
+    """A copy of the document whose create and list responses link to the operations on one
+    record of the same collection (read, update, replace, delete), the id taken from the
+    response body where the representation puts it. Links the contract declares are kept."""
+    document = copy.deepcopy(dict(model.document))
+    for name, spec in model.collections.items():
+        targets = [model.crud(name, a) for a in ("read", "update", "replace", "delete")]
+        for source in (model.crud(name, "create"), model.crud(name, "list")):
+            if source is None or source.success_status is None:
+                continue
+            pointer = id_pointer(model, spec.id_field, listing=source.action == "list")
+            response = document["paths"][source.path][source.method.lower()]["responses"]
+            links = response[str(source.success_status)].setdefault("links", {})
+            for target in targets:
+                if target is not None and target.path_params:
+                    links.setdefault(
+                        target.operation_id,
+                        {
+                            "operationId": target.operation_id,
+                            "parameters": {target.path_params[-1]: f"$response.body#{pointer}"},
+                        },
+                    )
+    return document
+
+
+def id_pointer(model: ContractModel, id_field: str, *, listing: bool) -> str:
+    """Where a record's id sits in a response body (the first item's, for a list)."""
+    field = escape(id_field)
+    if model.siren:
+        return f"/entities/0/properties/{field}" if listing else f"/properties/{field}"
+    return f"/0/{field}" if listing else f"/{field}"
+
+
+def auth_provider(contract: ContractRef, session: SuiteSession) -> type:
+    """An auth provider class for schemathesis bound to one contract.
+
+    `get` logs in (or, once it holds a refresh token, refreshes) through the contract's own
+    endpoints; schemathesis calls it again after a 401. `set` sends Basic credentials to
+    Basic operations (the token endpoint of a Basic-to-JWT API) and the bearer token to
+    protected ones.
+    """
+    model = contract.model
+    by_route = {(op.method, op.path): op for op in model.operations}
+
+    class ContractAuth:
+        """Logs in through the contract's token endpoint; refreshes on 401."""
+
+        def __init__(self) -> None:
+            self.client: ApiClient | None = None
+
+        def get(self, case: Any, context: Any) -> str | None:
+            if model.token is None:
+                return None
+            if self.client is None or self.client.tokens is None:
+                endpoint = session.endpoint(contract)
+                self.client = ApiClient(endpoint.base_url, model, endpoint.credentials)
+                return self.client.login().access
+            self.client.renew()
+            return self.client.access_token()
+
+        def set(self, case: Any, data: str | None, context: Any) -> None:
+            operation = by_route.get((case.operation.method.upper(), case.operation.path))
+            header = authorization(operation, data, session, contract)
+            if header is not None:
+                case.headers = {**(case.headers or {}), "Authorization": header}
+
+    return ContractAuth
+
+
+def authorization(
+    operation: Operation | None, token: str | None, session: SuiteSession, contract: ContractRef
+) -> str | None:
+    """The Authorization header an operation needs (None: none)."""
+    if operation is None:
+        return None
+    if operation.security is Security.BASIC:
+        credentials = session.endpoint(contract).credentials
+        if credentials is None:
+            return None
+        raw = f"{credentials.username}:{credentials.password}".encode()
+        return "Basic " + base64.b64encode(raw).decode()
+    if operation.security is Security.BEARER and token:
+        return f"Bearer {token}"
+    return None

@@ -1,0 +1,163 @@
+"""The suites' session: which contracts, which target, which credentials.
+
+Options come from the command line or, for CI secrets, from environment variables
+(`SPECMOCK_CONTRACT`, `SPECMOCK_TARGET`, `SPECMOCK_USERNAME`, `SPECMOCK_PASSWORD`,
+`SPECMOCK_TOKEN_TTL`). Without a target, the bundled mock of each contract is started
+in-process (once per session) and its seed credentials are used.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from mockserver.engine.options import EngineOptions
+from mockserver.suites_support import ContractModel
+from mockserver.testing import MockPool
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "contracts"
+SIREN_SCHEMA = BUNDLED / "siren" / "entity.schema.json"
+ENV = {
+    "contract": "SPECMOCK_CONTRACT",
+    "target": "SPECMOCK_TARGET",
+    "username": "SPECMOCK_USERNAME",
+    "password": "SPECMOCK_PASSWORD",
+    "token_ttl": "SPECMOCK_TOKEN_TTL",
+}
+
+
+class SuiteUsageError(ValueError):
+    """The suites were started with options that do not fit together.
+
+    Seen by: whoever runs `pytest suites` or `specmock test` (turned into pytest's usage error).
+    """
+
+
+@dataclass(frozen=True)
+class SuiteOptions:
+    """The suites' options after command line and environment are merged."""
+
+    contracts: tuple[Path, ...]
+    target: str | None = None
+    username: str | None = None
+    password: str | None = None
+    token_ttl: float | None = None
+
+    @classmethod
+    def from_values(
+        cls,
+        contracts: list[str] | None,
+        target: str | None,
+        username: str | None,
+        password: str | None,
+        token_ttl: str | None,
+        cwd: Path,
+    ) -> SuiteOptions:
+        """Merge option values (None: not given) with the environment and check them."""
+        env = os.environ
+        contract_values = contracts or _split(env.get(ENV["contract"], ""))
+        target = target or env.get(ENV["target"]) or None
+        if target and not contract_values:
+            raise SuiteUsageError("--target needs --contract: which contract should it meet?")
+        ttl = token_ttl or env.get(ENV["token_ttl"]) or None
+        return cls(
+            contracts=tuple(_contract_path(v, cwd) for v in contract_values) or bundled_contracts(),
+            target=target.rstrip("/") if target else None,
+            username=username or env.get(ENV["username"]) or None,
+            password=password or env.get(ENV["password"]) or None,
+            token_ttl=float(ttl) if ttl else None,
+        )
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A username and password for the contract's token endpoint."""
+
+    username: str
+    password: str
+
+
+@dataclass
+class ContractRef:
+    """One contract the suites run for: a short name (test ids), its path and its model."""
+
+    name: str
+    path: Path
+
+    @cached_property
+    def model(self) -> ContractModel:
+        """The contract read for the suites."""
+        return ContractModel.load(self.path)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+@dataclass
+class Endpoint:
+    """Where a contract is served and how to log in: the target, or a bundled mock."""
+
+    base_url: str
+    credentials: Credentials | None
+    bundled: bool
+
+
+@dataclass
+class SuiteSession:
+    """The contracts and endpoints of one pytest session; bundled mocks start on first use."""
+
+    options: SuiteOptions
+    pool: MockPool = field(default_factory=MockPool)
+
+    @cached_property
+    def contracts(self) -> list[ContractRef]:
+        """The contracts to check, with unique short names."""
+        refs: list[ContractRef] = []
+        for path in self.options.contracts:
+            name = _slug(path.name if path.is_dir() else path.parent.name)
+            while any(r.name == name for r in refs):
+                name += "_"
+            refs.append(ContractRef(name, path))
+        return refs
+
+    def endpoint(self, contract: ContractRef) -> Endpoint:
+        """The target, or the contract's bundled mock (started now if needed)."""
+        credentials = self._credentials(contract)
+        if self.options.target:
+            return Endpoint(self.options.target, credentials, bundled=False)
+        mock = self.pool.get(contract.path, EngineOptions(check_responses=True))
+        return Endpoint(mock.url, credentials, bundled=True)
+
+    def close(self) -> None:
+        """Stop the bundled mocks."""
+        self.pool.close()
+
+    def _credentials(self, contract: ContractRef) -> Credentials | None:
+        if self.options.username is not None and self.options.password is not None:
+            return Credentials(self.options.username, self.options.password)
+        users = contract.model.users
+        return Credentials(users[0].username, users[0].password) if users else None
+
+
+def bundled_contracts() -> tuple[Path, ...]:
+    """Every contract shipped in contracts/ (a directory with an openapi.yaml)."""
+    return tuple(sorted(p.parent for p in BUNDLED.glob("*/openapi.yaml")))
+
+
+def _contract_path(value: str, cwd: Path) -> Path:
+    for candidate in (cwd / value, ROOT / value, BUNDLED / value):
+        if candidate.exists():
+            return candidate.resolve()
+    raise SuiteUsageError(f"--contract {value}: no such file or directory (looked in {cwd})")
+
+
+def _split(value: str) -> list[str]:
+    return [part for part in re.split(r"[,\s]+", value) if part]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"\W+", "_", name).strip("_") or "contract"

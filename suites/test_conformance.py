@@ -1,0 +1,75 @@
+"""Conformance: schemathesis over every operation of each contract, with all its checks.
+
+Examples, coverage cases (boundaries and negative data) and fuzzed data for every operation,
+then stateful sequences along the links schemathesis infers. Authentication goes through the
+contract's token endpoint (suites/conformance.py).
+
+schemathesis's pytest integration needs each schema when the module is collected (its lazy
+`from_fixture` loader does not work with pytest 9.2: it sets `request.node._nodeid`), so one
+test function per selected contract is made here: `test_conformance_<contract>[METHOD /path]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import settings
+
+from suites import budget
+from suites.conformance import build_schema
+from suites.context import ContractRef
+from suites.plugin import current_session
+from suites.target import Target
+
+SCHEMAS: dict[str, Any] = {}
+
+
+def conformance_test(contract: ContractRef) -> Callable[..., None]:
+    """The schemathesis test of every operation of one contract."""
+    schema = SCHEMAS[contract.name] = build_schema(contract, current_session())
+
+    @schema.parametrize()  # type: ignore[untyped-decorator]
+    @settings(suppress_health_check=budget.SUPPRESSED)
+    @pytest.mark.specmock_contract(contract.name)
+    def test(case: Any, marked_target: Target) -> None:
+        """Given any generated request for the operation (examples, boundaries, negative and
+        fuzzed data), when it is sent, then every schemathesis check passes."""
+        case.call_and_validate(base_url=marked_target.base_url)
+
+    test.__name__ = f"test_conformance_{contract.name}"
+    made: Callable[..., None] = test
+    return made
+
+
+for _contract in current_session().contracts:
+    globals()[f"test_conformance_{_contract.name}"] = conformance_test(_contract)
+
+
+@pytest.fixture
+def marked_target(request: pytest.FixtureRequest) -> Target:
+    """The target of the contract the test is marked with, reset to its seed."""
+    marker = request.node.get_closest_marker("specmock_contract")
+    assert marker is not None
+    session = current_session()
+    contract = next(c for c in session.contracts if c.name == marker.args[0])
+    found = Target(contract, session.endpoint(contract), session.options.token_ttl)
+    found.reset()
+    return found
+
+
+@pytest.mark.slow
+def test_stateful_sequences_along_links(contract: ContractRef, target: Target) -> None:
+    """Given the links schemathesis infers between operations (ids in responses, Location
+    headers), when random sequences of linked calls are made, then every check passes."""
+    machine = SCHEMAS[contract.name].as_state_machine()
+
+    class OnTarget(machine):  # type: ignore[misc, valid-type]
+        def setup(self) -> None:
+            target.reset()  # every scenario from the seed (on a specmock), so replays agree
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": target.base_url}
+
+    OnTarget.run(settings=budget.machine(0.4))
