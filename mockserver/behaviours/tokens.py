@@ -11,6 +11,12 @@ Verification never raises: anything that is not a valid token of the expected ty
 `TokenRejected` with a stable `reason`. Segments must be canonical base64url (as every JWT
 library writes them), so no character of a valid token can be changed without refusal, not
 even the unused low bits of a segment's last character.
+
+Decoding (structure, header, HMAC signature, JSON payload) is a pure function of the token text
+and the instance's secret, which never changes; so a token whose decoding succeeded is remembered
+(a bounded map from the exact token text to its claims) and not decoded again. Everything that
+can change between two requests, the clock (`exp`), the expected type and the claim names of the
+settings, is checked on every call. Refused tokens are never remembered.
 """
 
 from __future__ import annotations
@@ -43,6 +49,9 @@ MISSING_CLAIMS = "missing_claims"
 INVALID_OR_EXPIRED = "Token is invalid or expired"
 
 _RESERVED_CLAIMS = frozenset({"exp", "iat", "jti"})
+# How many decoded tokens an instance remembers (oldest forgotten first): a load test uses a few,
+# a long soak that logs in per request must not grow memory without bound.
+DECODED_CACHE_SIZE = 4096
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 _HTTP_WHITESPACE = re.compile(r"[ \t]+")
 # exp is checked against the injected clock, not time.time(); iat and nbf are not checked
@@ -109,6 +118,7 @@ class TokenService:
         self._clock = clock
         self._secret = secrets.token_bytes(32) if secret is None else secret
         self._rng = rng if rng is not None else random.Random()
+        self._decoded: dict[str, dict[str, Any]] = {}
 
     @property
     def settings(self) -> TokenSettings:
@@ -138,11 +148,30 @@ class TokenService:
         return self._encode(user_id, ACCESS, self._issued_at())
 
     def verify(self, token: str, expected_type: str = ACCESS) -> dict[str, Any] | TokenRejected:
-        """The token's claims if it is ours, unexpired and of `expected_type`; else why not."""
-        claims = self._decode(token)
-        if isinstance(claims, TokenRejected):
-            return claims
-        return self._check_claims(claims, expected_type)
+        """The token's claims if it is ours, unexpired and of `expected_type`; else why not.
+
+        The claims are the caller's own copy: changing them changes no later verification.
+        """
+        claims = self._decoded.get(token) if isinstance(token, str) else None
+        if claims is None:
+            decoded = self._decode(token)
+            if isinstance(decoded, TokenRejected):
+                return decoded
+            claims = self._remember(token, decoded)
+        checked = self._check_claims(claims, expected_type)
+        return checked if isinstance(checked, TokenRejected) else dict(checked)
+
+    def _remember(self, token: str, claims: dict[str, Any]) -> dict[str, Any]:
+        """Keep a decoded token's claims (a private copy), forgetting the oldest when full."""
+        cache = self._decoded
+        if len(cache) >= DECODED_CACHE_SIZE:
+            try:
+                del cache[next(iter(cache))]
+            except (StopIteration, KeyError, RuntimeError):  # changed by another thread meanwhile
+                cache.clear()
+        kept = dict(claims)
+        cache[token] = kept
+        return kept
 
     def refresh(self, refresh_token: str) -> str | TokenRejected:
         """A new access token for the user of a valid refresh token; else why not."""
@@ -214,6 +243,12 @@ def _check_identity(claims: dict[str, Any], user_id_claim: str) -> dict[str, Any
 
 def parse_bearer(authorization_header: str) -> str | None:
     """The token of a `Bearer <token>` header (scheme in any case), else None."""
+    # The usual spelling, "Bearer <token>" with one space, without the regular expression; any
+    # other (more blanks, tabs, leading blanks) is read by the general rule below, same answer.
+    token = authorization_header[7:]
+    if (authorization_header[:7].lower() == "bearer " and token and " " not in token
+            and "\t" not in token):
+        return token
     parts = _HTTP_WHITESPACE.split(authorization_header.strip(" \t"))
     if len(parts) != 2 or parts[0].lower() != "bearer" or not parts[1]:
         return None

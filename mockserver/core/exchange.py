@@ -24,6 +24,8 @@ class Request:
     @property
     def query(self) -> list[tuple[str, str]]:
         """Query parameters in order, repeated names kept, blank values kept."""
+        if not self.query_string:
+            return []
         return parse_qsl(self.query_string, keep_blank_values=True)
 
     @property

@@ -1,11 +1,18 @@
-"""The request journal: a bounded record of what the mock was asked and what it answered."""
+"""The request journal: a bounded record of what the mock was asked and what it answered.
+
+Recording is on every request's path, so an entry is kept as a plain tuple of its fields (no
+object built, nothing for the garbage collector to track) and only turned into a dict when the
+journal is read.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
+
+_Row = tuple[float, str, str, str, int, float, "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,22 +28,47 @@ class JournalEntry:
     operation_id: str | None
 
 
+_FIELDS = tuple(JournalEntry.__dataclass_fields__)
+
+
 class Journal:
     """The last `size` entries, oldest first (bounded: a long soak never grows it)."""
 
     def __init__(self, size: int = 1000) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._entries: deque[_Row] = deque(maxlen=size)
         self._lock = threading.Lock()
 
     def record(self, entry: JournalEntry) -> None:
         """Add an entry, dropping the oldest when full."""
+        self.add(entry.time, entry.method, entry.path, entry.query, entry.status,
+                 entry.duration_ms, entry.operation_id)
+
+    def add(
+        self,
+        time: float,
+        method: str,
+        path: str,
+        query: str,
+        status: int,
+        duration_ms: float,
+        operation_id: str | None,
+    ) -> None:
+        """Add an entry from its fields (what `record` does, without building a `JournalEntry`);
+        `duration_ms` is kept as measured and rounded to microseconds when read."""
+        row = (time, method, path, query, status, duration_ms, operation_id)
         with self._lock:
-            self._entries.append(entry)
+            self._entries.append(row)
 
     def entries(self) -> list[dict[str, Any]]:
         """Every kept entry as a dict."""
         with self._lock:
-            return [asdict(e) for e in self._entries]
+            rows = list(self._entries)
+        out = []
+        for row in rows:
+            entry = dict(zip(_FIELDS, row, strict=True))
+            entry["duration_ms"] = round(row[5], 3)
+            out.append(entry)
+        return out
 
     def clear(self) -> None:
         """Forget every entry."""

@@ -4,6 +4,10 @@
 
 Every step is a component built at start-up (see compile.py); errors raised by any step are
 `ApiError`s rendered in the contract's error shape. Nothing here knows which HTTP server runs it.
+
+This is the hot path (benchmarks/README.md has the figures): what depends only on the contract,
+which never changes while serving, is remembered instead of recomputed: the route of a path
+already seen (bounded) and each operation's media type per status.
 """
 
 from __future__ import annotations
@@ -29,14 +33,19 @@ from mockserver.core.clock import Clock
 from mockserver.core.exchange import Request, Response
 from mockserver.core.problems import ApiError
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
-from mockserver.engine.journal import Journal, JournalEntry
+from mockserver.engine.journal import Journal
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.response_check import ResponseChecker
-from mockserver.engine.routing import Redirect
+from mockserver.engine.routing import Redirect, RouteMatch
 from mockserver.engine.validation import ValidationFailed, ValidInput
 
 access_log = logging.getLogger("specmock.access")
 log = logging.getLogger("specmock")
+
+# How many request paths keep their route remembered (oldest forgotten first).
+ROUTE_CACHE_SIZE = 4096
+_INFO = logging.INFO
+_ACCESS_FORMAT = '"%s %s%s" %d %.1fms'
 
 
 class Pipeline:
@@ -52,6 +61,8 @@ class Pipeline:
     ) -> None:
         self.contract, self.options, self.journal, self.clock = contract, options, journal, clock
         self.checker = ResponseChecker(document) if options.check_responses else None
+        self._routes: dict[str, RouteMatch] = {}
+        self._media_types: dict[tuple[int, int], str | None] = {}
 
     def handle(self, request: Request) -> Response:
         """Answer one request; never raises."""
@@ -77,14 +88,14 @@ class Pipeline:
                 "payloadTooLarge",
                 f"The body is larger than the limit of {self.options.max_body_bytes} bytes.",
             )
-        match = self.contract.router.match(request.path)
+        match = self._match(request.path)
         if match is None:
             raise ApiError("notFound", self._not_found_detail(request))
         if isinstance(match, Redirect):
             return None, _redirect(request, match.location)
         operation, head_only = self._operation(match.template, request.method)
         principal = self.contract.authenticator.check(request, operation.requirements)
-        inputs = self._validate(operation, match.params, request)
+        inputs = self._validate(operation, dict(match.params), request)
         call = Call(request, inputs.path, inputs.query, inputs.body, principal)
         outcome = self._run(operation, call)
         response = self._encode(operation, outcome, request)
@@ -93,6 +104,23 @@ class Pipeline:
         if head_only:
             response.body = b""
         return operation, response
+
+    def _match(self, path: str) -> RouteMatch | Redirect | None:
+        """The router's answer for `path`; matches are remembered (the router is built once and
+        answers by the path alone). Callers get the parameters as a copy, never the kept dict."""
+        match = self._routes.get(path)
+        if match is not None:
+            return match
+        found = self.contract.router.match(path)
+        if isinstance(found, RouteMatch):
+            routes = self._routes
+            if len(routes) >= ROUTE_CACHE_SIZE:
+                try:
+                    del routes[next(iter(routes))]
+                except (StopIteration, KeyError, RuntimeError):  # another thread meanwhile
+                    routes.clear()
+            routes[path] = found
+        return found
 
     def _operation(self, template: str, method: str) -> tuple[Operation, bool]:
         methods = self.contract.routes[template]
@@ -119,7 +147,7 @@ class Pipeline:
     @staticmethod
     def _run(operation: Operation, call: Call) -> Outcome:
         """The declared behaviour, unless `Prefer` asks for a documented response (as in Prism)."""
-        prefer = call.request.header("prefer")
+        prefer = call.request.headers.get("prefer")
         if prefer and not isinstance(operation.handler, StaticHandler):
             preference = parse_prefer(prefer)
             if preference.code is not None or preference.example is not None:
@@ -137,20 +165,29 @@ class Pipeline:
                 representation.record(outcome.collection, outcome.record, request),
             )
             headers.extend(outcome.headers)
-            media_type = operation.media_type_for(status)
+            media_type = self._media_type(operation, status)
         elif isinstance(outcome, ListOutcome):
             status, body = 200, representation.listing(outcome, request)
-            media_type = operation.media_type_for(status)
+            media_type = self._media_type(operation, status)
             if outcome.page is not None:
                 headers.append(("x-total-count", str(outcome.page.total)))
         else:
             assert isinstance(outcome, BodyOutcome)
             status, body = outcome.status, outcome.body
             headers.extend(outcome.headers)
-            media_type = outcome.media_type or operation.media_type_for(status)
+            media_type = outcome.media_type or self._media_type(operation, status)
         if media_type is None:
             return Response(status, headers, b"")
         return Response(status, [("content-type", media_type), *headers], orjson.dumps(body))
+
+    def _media_type(self, operation: Operation, status: int) -> str | None:
+        """`operation.media_type_for(status)`, remembered (operations live as long as we do)."""
+        key = (id(operation), status)
+        try:
+            return self._media_types[key]
+        except KeyError:
+            media_type = self._media_types[key] = operation.media_type_for(status)
+            return media_type
 
     def _not_found_detail(self, request: Request) -> str:
         templates = list(self.contract.routes)
@@ -161,27 +198,29 @@ class Pipeline:
     def _journal(
         self, request: Request, response: Response, operation: Operation | None, elapsed_ms: float
     ) -> None:
-        self.journal.record(
-            JournalEntry(
-                time=self.clock.now(),
-                method=request.method,
-                path=request.path,
-                query=request.query_string,
-                status=response.status,
-                duration_ms=round(elapsed_ms, 3),
-                operation_id=operation.operation_id if operation else None,
-            )
+        self.journal.add(
+            self.clock.now(),
+            request.method,
+            request.path,
+            request.query_string,
+            response.status,
+            elapsed_ms,
+            operation.operation_id if operation else None,
         )
-        if access_log.isEnabledFor(logging.INFO):
-            query = f"?{request.query_string}" if request.query_string else ""
-            access_log.info(
-                '"%s %s%s" %d %.1fms',
-                request.method,
-                request.path,
-                query,
-                response.status,
-                elapsed_ms,
-            )
+        if access_log.isEnabledFor(_INFO):
+            _log_access(request, response.status, elapsed_ms)
+
+
+def _log_access(request: Request, status: int, elapsed_ms: float) -> None:
+    """One access-log line, through `logging` (its handlers and format decide the rest) but
+    without the cost `Logger.info` adds per call: no walk up the stack for the caller's file
+    and line (an access line names the request, not our source)."""
+    query = f"?{request.query_string}" if request.query_string else ""
+    args = (request.method, request.path, query, status, elapsed_ms)
+    record = access_log.makeRecord(
+        access_log.name, _INFO, __file__, 0, _ACCESS_FORMAT, args, None, "access"
+    )
+    access_log.handle(record)
 
 
 def _redirect(request: Request, location: str) -> Response:

@@ -17,6 +17,7 @@ from mockserver.core.problems import ApiError
 NO_CREDENTIALS = "Authentication credentials were not provided."
 BEARER_CHALLENGE = ("www-authenticate", 'Bearer realm="api"')
 BASIC_CHALLENGE = ("www-authenticate", 'Basic realm="api"')
+_BEARER_ONLY = ("bearer",)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class Authenticator:
 
     def check(self, request: Request, requirements: tuple[Requirement, ...]) -> Any:
         """The authenticated principal (claims or user), None for anonymous, or ApiError 401."""
+        if len(requirements) == 1:  # the usual case: one alternative, no choice to make
+            kinds = requirements[0].kinds
+            if kinds == _BEARER_ONLY:
+                return self._bearer(request.headers.get("authorization", ""))
+            return self._all(request, requirements[0]) if kinds else None
         if not requirements or any(not r.kinds for r in requirements):
             return None
         failure: ApiError | None = None
@@ -70,7 +76,7 @@ class Authenticator:
         return principal
 
     def _one(self, request: Request, kind: str) -> Any:
-        header = request.header("authorization")
+        header = request.headers.get("authorization", "")
         if kind == "bearer":
             return self._bearer(header)
         if kind == "basic":

@@ -1,7 +1,8 @@
 """A bare ASGI application: bytes in, `Request` to the engine, `Response` back to bytes.
 
 No web framework in the hot path; the engine is synchronous and answers in microseconds, so it
-runs inline on the event loop.
+runs inline on the event loop. Header names, a small set, are decoded and encoded once and
+remembered.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+
+# Header names seen, decoded (lower case) and encoded once; bounded, since clients choose them.
+_NAME_CACHE_SIZE = 512
+_DECODED_NAMES: dict[bytes, str] = {}
+_ENCODED_NAMES: dict[str, bytes] = {}
 
 
 class Engine:
@@ -35,34 +41,43 @@ class AsgiApp:
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-            return
-        if scope["type"] != "http":
+        kind = scope["type"]
+        if kind != "http":
+            if kind == "lifespan":
+                await _lifespan(receive, send)
             return
         body = await self._body(receive)
         response = self.engine.handle(_request(scope, body))
         await _send(send, response)
 
     async def _body(self, receive: Receive) -> bytes:
+        message = await receive()
+        if not message.get("more_body", False):  # the whole body in one message (or none)
+            body: bytes = message.get("body", b"")
+            return body if len(body) <= self.max_body_bytes else body[: self.max_body_bytes + 1]
+        return await self._chunked_body(message, receive)
+
+    async def _chunked_body(self, first: Message, receive: Receive) -> bytes:
+        message = first
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
             chunk = message.get("body", b"")
             if size <= self.max_body_bytes:
                 chunks.append(chunk)
             size += len(chunk)
             if not message.get("more_body", False):
                 break
+            message = await receive()
         body = b"".join(chunks)
         return body[: self.max_body_bytes + 1]
 
 
 def _request(scope: Scope, body: bytes) -> Request:
     headers: dict[str, str] = {}
-    for raw_name, raw_value in scope.get("headers", []):
-        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+    for raw_name, raw_value in scope.get("headers", ()):
+        name = _DECODED_NAMES.get(raw_name) or _decode_name(raw_name)
+        value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     raw_path = scope.get("raw_path")
     path = raw_path.decode("latin-1") if raw_path else quote(scope.get("path", "/"))
@@ -76,6 +91,20 @@ def _request(scope: Scope, body: bytes) -> Request:
     )
 
 
+def _decode_name(raw: bytes) -> str:
+    name = raw.decode("latin-1").lower()
+    if len(_DECODED_NAMES) < _NAME_CACHE_SIZE:
+        _DECODED_NAMES[raw] = name
+    return name
+
+
+def _encode_name(name: str) -> bytes:
+    raw = name.encode("latin-1")
+    if len(_ENCODED_NAMES) < _NAME_CACHE_SIZE:
+        _ENCODED_NAMES[name] = raw
+    return raw
+
+
 def _base_url(scope: Scope, headers: dict[str, str]) -> str:
     scheme = scope.get("scheme", "http")
     host = headers.get("host")
@@ -86,9 +115,14 @@ def _base_url(scope: Scope, headers: dict[str, str]) -> str:
 
 
 async def _send(send: Send, response: Response) -> None:
-    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
-    if response.header("content-length") is None:
-        headers.append((b"content-length", str(len(response.body)).encode()))
+    headers = []
+    has_length = False
+    for name, value in response.headers:
+        raw = _ENCODED_NAMES.get(name) or _encode_name(name)
+        has_length = has_length or raw.lower() == b"content-length"
+        headers.append((raw, value.encode("latin-1")))
+    if not has_length:
+        headers.append((b"content-length", b"%d" % len(response.body)))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
 
