@@ -38,6 +38,21 @@ def ref_target(document: dict[str, Any], ref: str) -> Any:
     return node
 
 
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a JSON value ("integer" for whole numbers, never "number")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
 def copy_json(value: Any) -> Any:
     """A copy of a JSON value (dicts and lists copied, leaves shared: they are immutable), so an
     answer never aliases the contract document. Several times faster than copy.deepcopy."""

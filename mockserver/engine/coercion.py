@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.documents import json_type
 from mockserver.engine.schemas_util import resolve_ref
 
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -84,19 +85,9 @@ def _own_types(schema: dict[str, Any]) -> frozenset[str]:
         return frozenset(str(t) for t in declared)
     values = schema["enum"] if isinstance(schema.get("enum"), list) else (
         [schema["const"]] if "const" in schema else [])
-    return frozenset(_json_type(v) for v in values)
+    return frozenset(json_type(v) for v in values)
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string" if isinstance(value, str) else "object"
 
 
 def _is_binary(schema: dict[str, Any]) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.documents import json_type
 from mockserver.core.pointers import escape
 from mockserver.core.pointers import resolve as resolve_pointer
 
@@ -89,7 +90,7 @@ def types_of(schema: Mapping[str, Any]) -> frozenset[str]:
     if isinstance(declared, list):
         return frozenset(t for t in declared if isinstance(t, str))
     if "enum" in schema:
-        return frozenset(_json_type(v) for v in schema["enum"])
+        return frozenset(json_type(v) for v in schema["enum"])
     return frozenset()
 
 
@@ -123,17 +124,3 @@ def set_pointer(document: dict[str, Any], pointer: str, value: Any) -> dict[str,
         node = node.setdefault(token, {})
     node[tokens[-1]] = value
     return document
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
