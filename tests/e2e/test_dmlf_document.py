@@ -256,3 +256,11 @@ def test_creating_an_experiment_is_201_created(dmlf: ServedMock) -> None:
     response = session.post(dmlf.base_url + "experiments/", data=experiment_data, files=files)
     assert response.status_code == 201, response.text
     assert response.json()["sample"] == "240616_125138_010102"
+
+
+def test_an_empty_filter_value_is_ignored_as_django_filter_does(dmlf: ServedMock) -> None:
+    session = _session(_tokens(dmlf.base_url)[0])
+    unfiltered = session.get(dmlf.base_url + "samples/").json()
+    response = session.get(dmlf.base_url + "samples/", params={"institute": "", "parent": ""})
+    assert response.status_code == 200
+    assert response.json() == unfiltered
