@@ -661,7 +661,7 @@ def bench_contract(contract: ContractBench, settings: Settings, wrk_bin: str,
                                    headers[kind], settings.duration)
                     result.rounds.setdefault(kind, []).append(measured)
                     print(f"   round {round_index + 1}/{settings.rounds} "
-                          f"{result.endpoint.path:40s} {SERVER_LABELS[kind]:24s} "
+                          f"{result.endpoint.path:40s} {SERVER_LABELS[kind]:30s} "
                           f"{measured.rps:9.0f} req/s  p50 {measured.p50_ms:6.2f} ms  "
                           f"p99 {measured.p99_ms:6.2f} ms", flush=True)
         for kind, server in servers.items():
@@ -678,6 +678,14 @@ def bench_contract(contract: ContractBench, settings: Settings, wrk_bin: str,
 
 
 # ------------------------------------------------------------------------------ reporting
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the repository when it is inside it (as a reader would type it)."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 def machine() -> dict[str, Any]:
@@ -891,7 +899,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     prism_bin = None if args.skip_prism else ensure_prism(args.prism_version)
     meta = machine()
     meta.update({
-        "command": shlex.join(["benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]),
+        "command": shlex.join([_shown(Path(sys.executable)), "benchmarks/run.py",
+                               *(sys.argv[1:] if argv is None else argv)]),
         "settings": asdict(settings),
         "wrk": tool_version([wrk_bin, "--version"]),
         "prism": None if prism_bin is None else installed_prism_version(),
@@ -927,7 +936,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     document = to_json(meta, startup, contract_runs, verdicts)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(document, indent=2, default=str) + "\n")
-    (RESULTS / "latest.json").write_text(json.dumps(document, indent=2, default=str) + "\n")
+    if args.output is None:  # an explicit --output (a comparison, say) is not "the latest"
+        (RESULTS / "latest.json").write_text(json.dumps(document, indent=2, default=str) + "\n")
     print(f"\nwrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     missed = [v for v in verdicts if not v.ok] + [
         name for name, kinds in startup.items() if median(kinds[SPECMOCK]) >= TARGET_STARTUP_S]
