@@ -54,12 +54,10 @@ def basic_auth_operations(document: dict[str, Any]) -> list[str]:
     ]
 
 
-def schemathesis_toml(
-    document: dict[str, Any], *, bearer_token: str, basic_credentials: tuple[str, str] | None = None
-) -> str:
-    """A schemathesis.toml that authenticates with the token (Basic where an operation asks for
-    it) and widens positive-data acceptance only where the contract declares business rules."""
-    lines = [f"headers = {{ Authorization = {_quote('Bearer ' + bearer_token)} }}", ""]
+def business_rule_toml(document: dict[str, Any]) -> list[str]:
+    """`[[operations]]` TOML lines widening positive-data acceptance to each operation's
+    business-rule statuses (shared by the CLI configuration and the conformance suite)."""
+    lines: list[str] = []
     for operation_id, statuses in sorted(business_rule_statuses(document).items()):
         expected = sorted({*POSITIVE_DATA_DEFAULTS, *statuses})
         lines += [
@@ -68,6 +66,16 @@ def schemathesis_toml(
             f"checks.positive_data_acceptance.expected-statuses = {json.dumps(expected)}",
             "",
         ]
+    return lines
+
+
+def schemathesis_toml(
+    document: dict[str, Any], *, bearer_token: str, basic_credentials: tuple[str, str] | None = None
+) -> str:
+    """A schemathesis.toml that authenticates with the token (Basic where an operation asks for
+    it) and widens positive-data acceptance only where the contract declares business rules."""
+    lines = [f"headers = {{ Authorization = {_quote('Bearer ' + bearer_token)} }}", ""]
+    lines += business_rule_toml(document)
     if basic_credentials:
         encoded = base64.b64encode(":".join(basic_credentials).encode()).decode()
         for operation_id in basic_auth_operations(document):

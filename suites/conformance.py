@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import base64
 import copy
-import json
 from typing import Any
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from mockserver.conformance import POSITIVE_DATA_DEFAULTS, business_rule_statuses
+from mockserver.conformance import business_rule_toml
 from mockserver.core.pointers import escape
 from mockserver.suites_support import ContractModel, Operation, Security
 from suites.client import ApiClient
@@ -26,16 +25,7 @@ from suites.context import ContractRef, SuiteSession
 
 def schemathesis_config(document: dict[str, Any]) -> SchemathesisConfig:
     """Per-operation positive-data acceptance for the contract's business rules."""
-    lines: list[str] = []
-    for operation_id, statuses in sorted(business_rule_statuses(document).items()):
-        expected = sorted({*POSITIVE_DATA_DEFAULTS, *statuses})
-        lines += [
-            "[[operations]]",
-            f"include-operation-id = {json.dumps(operation_id)}",
-            f"checks.positive_data_acceptance.expected-statuses = {json.dumps(expected)}",
-            "",
-        ]
-    return SchemathesisConfig.from_str("\n".join(lines))
+    return SchemathesisConfig.from_str("\n".join(business_rule_toml(document)))
 
 
 def build_schema(contract: ContractRef, session: SuiteSession) -> Any:
