@@ -179,6 +179,7 @@ class ReadRecord:
                 **record,
                 **{name: self._related(record, rule) for name, rule in self.embed.items()},
             }
+            return RecordOutcome(self.ctx.spec.name, record, stored=False)
         return RecordOutcome(self.ctx.spec.name, record)
 
     def _lookup(self, call: Call) -> Record:

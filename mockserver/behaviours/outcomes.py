@@ -42,6 +42,9 @@ class RecordOutcome:
     record: dict[str, Any]
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
+    stored: bool = True
+    """The record is the store's own object (never mutated: writes replace records), so its
+    representation may be remembered; False for a record built for this answer alone."""
 
 
 @dataclass(frozen=True, slots=True)

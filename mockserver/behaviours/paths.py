@@ -34,7 +34,9 @@ class ResourcePaths:
         if found is None:
             return None
         template, param = found
-        return template.replace("{" + param + "}", quote(str(record_id), safe=""))
+        # An integer id needs no quoting (the usual case, and a page builds ten of these).
+        text = str(record_id) if type(record_id) is int else quote(str(record_id), safe="")
+        return template.replace("{" + param + "}", text)
 
     def listing(self, collection: str) -> str | None:
         """The path of the collection's list, or None."""

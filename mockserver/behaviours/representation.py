@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from mockserver.behaviours.outcomes import ListOutcome, Page
 from mockserver.behaviours.paths import ResourcePaths
 from mockserver.behaviours.state import FILES_PREFIX, CollectionSpec
 from mockserver.behaviours.store import Record
 from mockserver.core.exchange import Request
+from mockserver.core.memo import BoundedMemo
+
+# How many (record, base URL) pairs keep their list sub-entity remembered (oldest forgotten first).
+ITEM_CACHE_SIZE = 4096
 
 
 class Representation(Protocol):
@@ -87,6 +91,10 @@ class SirenRepresentation:
     offset_param: str = "offset"
     dataset_param: str = "datasetid"
     dataset_property: str = "datasetid"
+    _items: BoundedMemo[tuple[str, int, str], tuple[Record, dict[str, Any]]] = field(
+        default_factory=lambda: BoundedMemo(ITEM_CACHE_SIZE), init=False, repr=False,
+        compare=False,
+    )
 
     def record(self, collection: str, record: Record, request: Request) -> Any:
         """A Siren entity for one record, with its actions."""
@@ -101,9 +109,7 @@ class SirenRepresentation:
         """A Siren collection entity."""
         spec = self.specs[outcome.collection]
         base = request.base_url
-        entities = [
-            {**self._entity(outcome.collection, r, base), "rel": ["item"]} for r in outcome.records
-        ]
+        entities = [self._item(outcome.collection, r, base) for r in outcome.records]
         properties: dict[str, Any] = {"count": len(outcome.records)}
         links = [{"rel": ["self"], "href": _url(base, request.path, request.query_string)}]
         if outcome.page is not None:
@@ -120,6 +126,16 @@ class SirenRepresentation:
         if actions and list_path:
             entity["actions"] = [a.render(base + list_path) for a in actions]
         return entity
+
+    def _item(self, collection: str, record: Record, base_url: str) -> dict[str, Any]:
+        """The sub-entity of a record in a list. Remembered per record object and base URL:
+        records are replaced, never mutated, and bodies are only encoded, never changed."""
+        key = (collection, id(record), base_url)
+        kept = self._items.get(key)
+        if kept is not None and kept[0] is record:
+            return kept[1]
+        item = {**self._entity(collection, record, base_url), "rel": ["item"]}
+        return self._items.remember(key, (record, item))[1]
 
     def _entity(self, collection: str, record: Record, base_url: str) -> dict[str, Any]:
         spec = self.specs[collection]
@@ -148,10 +164,13 @@ class SirenRepresentation:
         if page.dataset_id is not None:
             others.append((self.dataset_param, page.dataset_id))
 
+        # urlencode of [*others, (limit, n), (offset, m)] without encoding the shared part
+        # once per link: the same text, joined.
+        fixed = urlencode([*others, (self.limit_param, page.limit)])
+        offset_name = quote_plus(self.offset_param)
+
         def link(rel: str, offset: int) -> dict[str, Any]:
-            query = urlencode(
-                [*others, (self.limit_param, page.limit), (self.offset_param, offset)]
-            )
+            query = f"{fixed}&{offset_name}={offset}"
             return {"rel": [rel], "href": _url(request.base_url, request.path, query)}
 
         links = [link("first", 0)]

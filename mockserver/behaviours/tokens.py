@@ -34,6 +34,7 @@ from typing import Any, TypeGuard
 import jwt
 
 from mockserver.core.clock import Clock
+from mockserver.core.memo import BoundedMemo
 
 ALGORITHM = "HS256"
 ACCESS = "access"
@@ -118,7 +119,7 @@ class TokenService:
         self._clock = clock
         self._secret = secrets.token_bytes(32) if secret is None else secret
         self._rng = rng if rng is not None else random.Random()
-        self._decoded: dict[str, dict[str, Any]] = {}
+        self._decoded: BoundedMemo[str, dict[str, Any]] = BoundedMemo(DECODED_CACHE_SIZE)
 
     @property
     def settings(self) -> TokenSettings:
@@ -163,15 +164,7 @@ class TokenService:
 
     def _remember(self, token: str, claims: dict[str, Any]) -> dict[str, Any]:
         """Keep a decoded token's claims (a private copy), forgetting the oldest when full."""
-        cache = self._decoded
-        if len(cache) >= DECODED_CACHE_SIZE:
-            try:
-                del cache[next(iter(cache))]
-            except (StopIteration, KeyError, RuntimeError):  # changed by another thread meanwhile
-                cache.clear()
-        kept = dict(claims)
-        cache[token] = kept
-        return kept
+        return self._decoded.remember(token, dict(claims))
 
     def refresh(self, refresh_token: str) -> str | TokenRejected:
         """A new access token for the user of a valid refresh token; else why not."""

@@ -20,13 +20,18 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     base_url: str = "http://127.0.0.1"
+    _query: tuple[tuple[str, str], ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
-    def query(self) -> list[tuple[str, str]]:
-        """Query parameters in order, repeated names kept, blank values kept."""
-        if not self.query_string:
-            return []
-        return parse_qsl(self.query_string, keep_blank_values=True)
+    def query(self) -> tuple[tuple[str, str], ...]:
+        """Query parameters in order, repeated names kept, blank values kept (parsed once)."""
+        if self._query is None:
+            parsed = tuple(parse_qsl(self.query_string, keep_blank_values=True))
+            object.__setattr__(self, "_query", parsed)  # a cache, not a change of the request
+            return parsed
+        return self._query
 
     @property
     def content_type(self) -> str:

@@ -7,6 +7,7 @@ them against their schemas is the validator's job: this module only reads.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -94,6 +95,10 @@ class ParameterReader:
                    "cookie": self._cookie}
         self.locations = tuple(location for location, mine in present.items() if mine)
         """The locations that declare at least one parameter."""
+        self.has_headers = bool(self._header)
+        """Whether any header is declared (else `headers` is always empty)."""
+        self.has_cookies = bool(self._cookie)
+        """Whether any cookie is declared (else `cookies` is always empty)."""
 
     def path(self, raw: dict[str, str]) -> dict[str, Any]:
         """Path parameters coerced; ones the contract does not declare kept as text."""
@@ -103,7 +108,9 @@ class ParameterReader:
                 values[spec.name] = _from_text(raw[spec.name], spec)
         return values
 
-    def query(self, pairs: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def query(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """(declared parameters coerced, undeclared ones as text: a list when repeated)."""
         grouped: dict[str, list[str]] = {}
         for name, value in pairs:
@@ -176,7 +183,7 @@ def _json_or_text(text: str) -> Any:
         return text
 
 
-def _deep_object(name: str, pairs: list[tuple[str, str]]) -> dict[str, str]:
+def _deep_object(name: str, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
     """`filter[color]=red&filter[size]=L` as {"color": "red", "size": "L"} (values kept as text)."""
     prefix = name + "["
     return {key[len(prefix):-1]: value for key, value in pairs

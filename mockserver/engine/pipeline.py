@@ -7,7 +7,9 @@ Every step is a component built at start-up (see compile.py); errors raised by a
 
 This is the hot path (benchmarks/README.md has the figures): what depends only on the contract,
 which never changes while serving, is remembered instead of recomputed: the route of a path
-already seen (bounded) and each operation's media type per status.
+already seen and each operation's media type per status. So is the encoded body of a stored
+record per base URL: the store replaces records and never mutates them, so the same record
+object always encodes to the same bytes (the memo keeps the object and compares identity).
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from mockserver.behaviours.outcomes import (
     RecordOutcome,
 )
 from mockserver.behaviours.prefer import parse_prefer
+from mockserver.behaviours.store import Record
 from mockserver.core.clock import Clock
 from mockserver.core.exchange import Request, Response
+from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
 from mockserver.engine.journal import Journal
@@ -44,6 +48,8 @@ log = logging.getLogger("specmock")
 
 # How many request paths keep their route remembered (oldest forgotten first).
 ROUTE_CACHE_SIZE = 4096
+# How many (record, base URL) pairs keep their encoded body remembered (oldest forgotten first).
+RECORD_BODY_CACHE_SIZE = 4096
 _INFO = logging.INFO
 _ACCESS_FORMAT = '"%s %s%s" %d %.1fms'
 
@@ -61,8 +67,11 @@ class Pipeline:
     ) -> None:
         self.contract, self.options, self.journal, self.clock = contract, options, journal, clock
         self.checker = ResponseChecker(document) if options.check_responses else None
-        self._routes: dict[str, RouteMatch] = {}
+        self._routes: BoundedMemo[str, RouteMatch] = BoundedMemo(ROUTE_CACHE_SIZE)
         self._media_types: dict[tuple[int, int], str | None] = {}
+        self._record_bodies: BoundedMemo[tuple[str, int, str], tuple[Record, bytes]] = (
+            BoundedMemo(RECORD_BODY_CACHE_SIZE)
+        )
 
     def handle(self, request: Request) -> Response:
         """Answer one request; never raises."""
@@ -113,13 +122,7 @@ class Pipeline:
             return match
         found = self.contract.router.match(path)
         if isinstance(found, RouteMatch):
-            routes = self._routes
-            if len(routes) >= ROUTE_CACHE_SIZE:
-                try:
-                    del routes[next(iter(routes))]
-                except (StopIteration, KeyError, RuntimeError):  # another thread meanwhile
-                    routes.clear()
-            routes[path] = found
+            self._routes.remember(path, found)
         return found
 
     def _operation(self, template: str, method: str) -> tuple[Operation, bool]:
@@ -160,12 +163,13 @@ class Pipeline:
         headers: list[tuple[str, str]] = []
         representation = self.contract.representation
         if isinstance(outcome, RecordOutcome):
-            status, body = (
-                outcome.status,
-                representation.record(outcome.collection, outcome.record, request),
-            )
+            status = outcome.status
             headers.extend(outcome.headers)
             media_type = self._media_type(operation, status)
+            if media_type is None:
+                return Response(status, headers, b"")
+            encoded = self._record_body(outcome, request)
+            return Response(status, [("content-type", media_type), *headers], encoded)
         elif isinstance(outcome, ListOutcome):
             status, body = 200, representation.listing(outcome, request)
             media_type = self._media_type(operation, status)
@@ -179,6 +183,19 @@ class Pipeline:
         if media_type is None:
             return Response(status, headers, b"")
         return Response(status, [("content-type", media_type), *headers], orjson.dumps(body))
+
+    def _record_body(self, outcome: RecordOutcome, request: Request) -> bytes:
+        """The record's representation encoded; remembered for a stored (immutable) record."""
+        record = outcome.record
+        if not outcome.stored:
+            body = self.contract.representation.record(outcome.collection, record, request)
+            return orjson.dumps(body)
+        key = (outcome.collection, id(record), request.base_url)
+        kept = self._record_bodies.get(key)
+        if kept is not None and kept[0] is record:
+            return kept[1]
+        body = self.contract.representation.record(outcome.collection, record, request)
+        return self._record_bodies.remember(key, (record, orjson.dumps(body)))[1]
 
     def _media_type(self, operation: Operation, status: int) -> str | None:
         """`operation.media_type_for(status)`, remembered (operations live as long as we do)."""

@@ -107,20 +107,27 @@ class RequestValidator:
         Raises ApiError "unsupportedMediaType" (415) for a body of an undeclared type, and
         `ValidationFailed` (400) listing every violation otherwise.
         """
-        query, extra = self._parameters.query(request.query)
-        values = {"path": self._parameters.path(path_params), "query": query,
-                  "header": self._parameters.headers(request),
-                  "cookie": self._parameters.cookies(request)}
-        instance = {location: values[location] for location in self._parameters.locations}
+        reader = self._parameters
+        query, extra = reader.query(request.query) if request.query_string else ({}, {})
+        values = {"path": reader.path(path_params), "query": query,
+                  "header": reader.headers(request) if reader.has_headers else {},
+                  "cookie": reader.cookies(request) if reader.has_cookies else {}}
+        instance = {location: values[location] for location in reader.locations}
         plan, media_type = self._plan_for(request)
-        validator, read = self._no_body, _ReadBody(None, None)
-        if plan is not None:
-            read = _read_body(plan, media_type or "", request)
-            instance["body"], validator = read.seen, plan.validator
-        elif self._body_required:
-            read.problems.append(Violation("body", "", "/body", "A request body is required."))
-        if read.problems or not validator.is_valid(instance):
-            found = [*read.problems, *_violations(validator, instance, read.ignored)]
+        if plan is None:  # the usual read: no body, nothing to parse (the hot path)
+            if self._body_required:
+                missing = Violation("body", "", "/body", "A request body is required.")
+                raise _failure([missing, *_violations(self._no_body, instance, [])])
+            if not self._no_body.is_valid(instance):
+                found = _violations(self._no_body, instance, [])
+                if found:
+                    raise _failure(found)
+            return ValidInput(values["path"], {**extra, **query} if extra else query,
+                              values["header"], None, None, values["cookie"])
+        read = _read_body(plan, media_type or "", request)
+        instance["body"] = read.seen
+        if read.problems or not plan.validator.is_valid(instance):
+            found = [*read.problems, *_violations(plan.validator, instance, read.ignored)]
             if found:
                 raise _failure(found)
         return ValidInput(values["path"], {**extra, **query}, values["header"], read.value,

@@ -1,12 +1,14 @@
 """The hot-path shortcuts made for the benchmarks answer exactly what the long way answers.
 
-Remembered token decodings (behaviours/tokens.py), remembered routes (engine/pipeline.py), the
-journal's rows (engine/journal.py) and the coalescing transport (http/server.py). No timing.
+Remembered token decodings (behaviours/tokens.py), remembered routes and encoded records
+(engine/pipeline.py), remembered list items and page links (behaviours/representation.py), the
+bounded memo itself (core/memo.py), record paths (behaviours/paths.py), the request's parsed query
+(core/exchange.py) and the journal's rows (engine/journal.py). No timing. The HTTP protocol that
+answers without ASGI (http/protocol.py) has its own tests in tests/e2e/test_protocol.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import random
@@ -15,15 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockserver.behaviours import tokens as tokens_module
+from mockserver.behaviours.paths import ResourcePaths
+from mockserver.behaviours.representation import SirenRepresentation
 from mockserver.behaviours.tokens import TokenRejected, TokenService, TokenSettings, parse_bearer
 from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request
-from mockserver.engine import pipeline as pipeline_module
+from mockserver.core.memo import BoundedMemo
 from mockserver.engine.app import MockEngine
 from mockserver.engine.journal import Journal, JournalEntry
-from mockserver.http.server import CoalescingTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_700_000_000.0
@@ -147,7 +152,7 @@ def _token(engine: MockEngine) -> str:
 
 def test_remembered_routes_answer_as_the_router(dmlf: MockEngine,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline_module, "ROUTE_CACHE_SIZE", 2)
+    monkeypatch.setattr(dmlf.pipeline._routes, "size", 2)
     headers = {"authorization": f"Bearer {_token(dmlf)}"}
     for _ in range(2):
         for record_id in (1, 2, 3, 1):
@@ -178,85 +183,165 @@ def test_the_journal_keeps_rows_and_reads_them_as_before() -> None:
     assert journal.entries() == []
 
 
-# ------------------------------------------------------------------------ coalesced writes
+# ------------------------------------------------------------------------ the bounded memo
 
 
-class _FakeTransport:
-    def __init__(self) -> None:
-        self.writes: list[bytes] = []
-        self.closing = False
-        self.aborted = False
-
-    def write(self, data: bytes) -> None:
-        self.writes.append(bytes(data))
-
-    def is_closing(self) -> bool:
-        return self.closing
-
-    def close(self) -> None:
-        self.closing = True
-
-    def abort(self) -> None:
-        self.aborted = self.closing = True
-
-    def get_write_buffer_size(self) -> int:
-        return 0
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"peername": ("127.0.0.1", 1)}.get(name, default)
-
-    def pause_reading(self) -> None:
-        self.writes.append(b"<paused>")
+def test_a_full_memo_forgets_its_oldest_entry_first() -> None:
+    memo: BoundedMemo[int, str] = BoundedMemo(3)
+    for key in range(5):
+        memo.remember(key, str(key))
+    assert list(memo.items()) == [(2, "2"), (3, "3"), (4, "4")]
 
 
-def _coalescing() -> tuple[CoalescingTransport, _FakeTransport, asyncio.AbstractEventLoop]:
-    loop = asyncio.new_event_loop()
-    fake = _FakeTransport()
-    return CoalescingTransport(fake, loop), fake, loop  # type: ignore[arg-type]
+def test_remember_returns_the_value_it_keeps() -> None:
+    memo: BoundedMemo[str, list[int]] = BoundedMemo(2)
+    value = [1]
+    assert memo.remember("a", value) is value
+    assert memo.get("a") is value
 
 
-def test_writes_of_one_step_go_out_as_one_in_order() -> None:
-    transport, fake, loop = _coalescing()
-    try:
-        transport.write(b"HTTP/1.1 200 OK\r\n\r\n")
-        transport.write(bytearray(b"body"))
-        assert fake.writes == []
-        assert transport.get_write_buffer_size() == 23
-        loop.run_until_complete(asyncio.sleep(0))
-        assert fake.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody"]
-    finally:
-        loop.close()
+# ------------------------------------------------------------------------ remembered bodies
 
 
-def test_flush_close_and_large_writes_keep_the_order() -> None:
-    transport, fake, loop = _coalescing()
-    try:
-        transport.write(b"a")
-        transport.flush()
-        transport.write(b"b")
-        big = b"x" * (64 * 1024)
-        transport.write(big)
-        transport.write(b"c")
-        transport.close()
-        assert fake.writes == [b"a", b"b", big, b"c"]
-        assert fake.closing
-        loop.run_until_complete(asyncio.sleep(0))
-        assert fake.writes == [b"a", b"b", big, b"c"]
-    finally:
-        loop.close()
+@pytest.fixture
+def freezerworks() -> MockEngine:
+    return MockEngine.from_path(ROOT / "contracts/freezerworks")
 
 
-def test_abort_drops_what_is_kept_and_other_calls_pass_through() -> None:
-    transport, fake, loop = _coalescing()
-    try:
-        transport.write(b"kept")
-        transport.abort()
-        loop.run_until_complete(asyncio.sleep(0))
-        assert fake.writes == []
-        assert fake.aborted
-        assert transport.is_closing()
-        assert transport.get_extra_info("peername") == ("127.0.0.1", 1)
-        transport.pause_reading()
-        assert fake.writes == [b"<paused>"]
-    finally:
-        loop.close()
+def _bearer(engine: MockEngine) -> dict[str, str]:
+    basic = base64.b64encode(b"demoUser:demoPassword").decode()
+    answer = engine.handle(Request("GET", "/api/v1/users/authenticate",
+                                   headers={"authorization": f"Basic {basic}"}))
+    assert answer.status == 200
+    return {"authorization": f"Bearer {json.loads(answer.body)['properties']['token']}"}
+
+
+def _get(engine: MockEngine, path: str, headers: dict[str, str], query: str = "",
+         base_url: str = "http://127.0.0.1") -> Any:
+    answer = engine.handle(Request("GET", path, query, headers=headers, base_url=base_url))
+    assert answer.status == 200, answer.body
+    return json.loads(answer.body)
+
+
+def _patch_comments(engine: MockEngine, headers: dict[str, str], text: str) -> None:
+    body = json.dumps({"Comments": text}).encode()
+    answer = engine.handle(Request("PATCH", "/api/v1/aliquots/102992", body=body,
+                                   headers={**headers, "content-type": "application/json"}))
+    assert answer.status == 200, answer.body
+
+
+def test_a_remembered_record_body_follows_an_update(freezerworks: MockEngine) -> None:
+    # Given an aliquot read (and its encoded body remembered)
+    headers = _bearer(freezerworks)
+    _get(freezerworks, "/api/v1/aliquots/102992", headers)
+    # When it is changed
+    _patch_comments(freezerworks, headers, "moved to rack R9")
+    # Then the next read shows the change
+    entity = _get(freezerworks, "/api/v1/aliquots/102992", headers)
+    assert entity["properties"]["Comments"] == "moved to rack R9"
+
+
+def test_a_remembered_record_body_is_per_host(freezerworks: MockEngine) -> None:
+    headers = _bearer(freezerworks)
+    first = _get(freezerworks, "/api/v1/aliquots/102992", headers, base_url="http://a:1")
+    second = _get(freezerworks, "/api/v1/aliquots/102992", headers, base_url="http://b:2")
+    assert first["links"][0]["href"] == "http://a:1/api/v1/aliquots/102992"
+    assert second["links"][0]["href"] == "http://b:2/api/v1/aliquots/102992"
+
+
+def test_a_remembered_record_body_is_forgotten_on_reset(freezerworks: MockEngine) -> None:
+    headers = _bearer(freezerworks)
+    _patch_comments(freezerworks, headers, "changed")
+    _get(freezerworks, "/api/v1/aliquots/102992", headers)
+    freezerworks.reset()
+    headers = _bearer(freezerworks)
+    entity = _get(freezerworks, "/api/v1/aliquots/102992", headers)
+    assert entity["properties"]["Comments"] != "changed"
+
+
+def test_remembered_list_items_follow_an_update(freezerworks: MockEngine) -> None:
+    # Given a page whose items were remembered
+    headers = _bearer(freezerworks)
+    query = "limit=3&offset=0"
+    _get(freezerworks, "/api/v1/samples/100001/aliquots", headers, query)
+    # When one of them changes
+    _patch_comments(freezerworks, headers, "relabelled")
+    # Then a new page shows the changed item
+    page = _get(freezerworks, "/api/v1/samples/100001/aliquots", headers, query)
+    items = {e["properties"]["PK_AliquotUID"]: e for e in page["entities"]}
+    assert items[102992]["properties"]["Comments"] == "relabelled"
+    assert items[102992]["rel"] == ["item"]
+
+
+def test_a_remembered_item_is_the_entity_of_its_record(freezerworks: MockEngine) -> None:
+    headers = _bearer(freezerworks)
+    page = _get(freezerworks, "/api/v1/aliquots", headers, "limit=2&offset=0")
+    again = _get(freezerworks, "/api/v1/aliquots", headers, "limit=2&offset=0")
+    for item, repeated in zip(page["entities"], again["entities"], strict=True):
+        record_id = item["properties"]["PK_AliquotUID"]
+        single = _get(freezerworks, f"/api/v1/aliquots/{record_id}", headers)
+        assert item == repeated
+        assert item["properties"] == single["properties"]
+        assert item["links"] == single["links"]
+
+
+def test_remembered_items_are_bounded(freezerworks: MockEngine,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    representation = freezerworks.contract.representation
+    assert isinstance(representation, SirenRepresentation)
+    monkeypatch.setattr(representation._items, "size", 5)
+    headers = _bearer(freezerworks)
+    for offset in range(4):
+        _get(freezerworks, "/api/v1/aliquots", headers, f"limit=10&offset={offset}")
+    assert len(representation._items) <= 5
+
+
+# ------------------------------------------------------------------------ links and paths
+
+_QUERY_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+
+
+_ENGINE: list[tuple[MockEngine, dict[str, str]]] = []
+
+
+def _shared_freezerworks() -> tuple[MockEngine, dict[str, str]]:
+    """One engine for every example (examples only read)."""
+    if not _ENGINE:
+        engine = MockEngine.from_path(ROOT / "contracts/freezerworks")
+        _ENGINE.append((engine, _bearer(engine)))
+    return _ENGINE[0]
+
+
+@given(others=st.lists(st.tuples(_QUERY_TEXT.map("x-{}".format), _QUERY_TEXT), max_size=3),
+       limit=st.integers(1, 40), offset=st.integers(0, 3))
+def test_page_links_are_urlencoded_queries(others: list[tuple[str, str]], limit: int,
+                                           offset: int) -> None:
+    from urllib.parse import urlencode
+
+    engine, headers = _shared_freezerworks()
+    query = urlencode([*others, ("limit", limit), ("offset", offset)])
+    page = _get(engine, "/api/v1/aliquots", headers, query)
+    carried = [*others, ("datasetid", page["properties"]["datasetid"])]
+    expected = {"first": 0, "prev": offset - 1, "next": offset + 1}
+    for link in page["links"][1:]:
+        (rel,) = link["rel"]
+        wanted = urlencode([*carried, ("limit", limit), ("offset", expected[rel])])
+        assert link["href"] == f"http://127.0.0.1/api/v1/aliquots?{wanted}"
+
+
+@given(record_id=st.one_of(st.integers(), st.text(max_size=12)))
+def test_record_paths_quote_as_before(record_id: int | str) -> None:
+    from urllib.parse import quote
+
+    paths = ResourcePaths()
+    paths.add_detail("things", "/things/{thingId}", "thingId")
+    assert paths.record("things", record_id) == "/things/" + quote(str(record_id), safe="")
+
+
+@given(query_string=st.text(max_size=40))
+def test_the_parsed_query_is_parse_qsl_and_parsed_once(query_string: str) -> None:
+    from urllib.parse import parse_qsl
+
+    request = Request("GET", "/", query_string)
+    assert list(request.query) == parse_qsl(query_string, keep_blank_values=True)
+    assert request.query is request.query
