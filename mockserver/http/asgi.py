@@ -7,7 +7,7 @@ remembered.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 from urllib.parse import quote
 
@@ -74,20 +74,44 @@ class AsgiApp:
 
 
 def _request(scope: Scope, body: bytes) -> Request:
+    raw_path = scope.get("raw_path")
+    return request_from_parts(
+        scope["method"],
+        raw_path.decode("latin-1") if raw_path else quote(scope.get("path", "/")),
+        scope.get("query_string", b""),
+        scope.get("headers", ()),
+        scope.get("scheme", "http"),
+        scope.get("server"),
+        body,
+    )
+
+
+def request_from_parts(
+    method: str,
+    path: str,
+    query_string: bytes,
+    raw_headers: Iterable[tuple[bytes, bytes]],
+    scheme: str,
+    server: tuple[str, int | None] | None,
+    body: bytes,
+) -> Request:
+    """The engine's `Request` from what an HTTP server parsed (ASGI or our protocol)."""
     headers: dict[str, str] = {}
-    for raw_name, raw_value in scope.get("headers", ()):
+    for raw_name, raw_value in raw_headers:
         name = _DECODED_NAMES.get(raw_name) or _decode_name(raw_name)
         value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    raw_path = scope.get("raw_path")
-    path = raw_path.decode("latin-1") if raw_path else quote(scope.get("path", "/"))
+    host = headers.get("host")
+    if not host:
+        where = server or ("127.0.0.1", 80)
+        host = f"{where[0]}:{where[1]}"
     return Request(
-        method=scope["method"],
+        method=method,
         path=path.split("?", 1)[0],
-        query_string=scope.get("query_string", b"").decode("latin-1"),
+        query_string=query_string.decode("latin-1"),
         headers=headers,
         body=body,
-        base_url=_base_url(scope, headers),
+        base_url=f"{scheme}://{host}",
     )
 
 
@@ -105,24 +129,26 @@ def _encode_name(name: str) -> bytes:
     return raw
 
 
-def _base_url(scope: Scope, headers: dict[str, str]) -> str:
-    scheme = scope.get("scheme", "http")
-    host = headers.get("host")
-    if not host:
-        server = scope.get("server") or ("127.0.0.1", 80)
-        host = f"{server[0]}:{server[1]}"
-    return f"{scheme}://{host}"
-
-
-async def _send(send: Send, response: Response) -> None:
+def encoded_headers(response: Response) -> list[tuple[bytes, bytes]]:
+    """The response's headers as bytes, with a content-length (unless one is there or the
+    status forbids one: 1xx, 204, 304)."""
     headers = []
     has_length = False
     for name, value in response.headers:
         raw = _ENCODED_NAMES.get(name) or _encode_name(name)
         has_length = has_length or raw.lower() == b"content-length"
         headers.append((raw, value.encode("latin-1")))
-    if not has_length:
+    if not has_length and not _bodiless(response.status):
         headers.append((b"content-length", b"%d" % len(response.body)))
+    return headers
+
+
+def _bodiless(status: int) -> bool:
+    return status < 200 or status in (204, 304)
+
+
+async def _send(send: Send, response: Response) -> None:
+    headers = encoded_headers(response)
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
 

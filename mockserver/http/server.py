@@ -1,11 +1,8 @@
 """Running an engine on uvicorn: in the foreground for the CLI, in a thread for tests.
 
-uvicorn's httptools protocol writes a response in two `transport.write` calls (status line and
-headers on `http.response.start`, the body on `http.response.body`): two system calls and two
-TCP segments per response, which on loopback cost as much as our whole request handling. The
-protocol here is uvicorn's own with one change: writes made while a response is produced are
-joined and go out as one write when the response completes (or at the end of the event-loop
-step, for anything written outside a response, such as `100 Continue`).
+uvicorn serves (sockets, start-up, signals, graceful shutdown) with its httptools protocol,
+changed to answer each request synchronously from the engine instead of through ASGI
+(protocol.py says why and what is kept).
 
 Likewise for the log: a `StreamHandler` flushes after every record, one system call per access
 line. In the foreground server, the log handlers' streams collect the lines of one event-loop
@@ -22,115 +19,25 @@ import signal
 import socket
 import threading
 from collections.abc import Iterator
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import uvicorn
 
 from mockserver.http.asgi import AsgiApp
 
-# A write at least this large goes out at once (after what is pending), not joined.
-_JOIN_LIMIT = 64 * 1024
-
-
-class CoalescingTransport:
-    """A transport whose writes are kept and sent as one write by `flush` (called when a
-    response completes, before closing, and at the end of the event-loop step in any case).
-
-    Everything else is the wrapped transport's; order of bytes is kept, nothing is dropped
-    unless the connection is already closing (as the wrapped transport would drop it).
-    """
-
-    __slots__ = ("_loop", "_pending", "_scheduled", "_transport")
-
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self._transport = transport
-        self._loop = loop
-        self._pending: list[bytes] = []
-        self._scheduled = False
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        """Keep `data` to send with the rest of this step's writes."""
-        if len(data) >= _JOIN_LIMIT:
-            self.flush()
-            self._transport.write(data)
-            return
-        self._pending.append(bytes(data))
-        if not self._scheduled:
-            self._scheduled = True
-            self._loop.call_soon(self._flush_at_end_of_step)
-
-    def writelines(self, list_of_data: Any) -> None:
-        """Keep each piece, in order."""
-        for data in list_of_data:
-            self.write(data)
-
-    def flush(self) -> None:
-        """Send what is kept, as one write."""
-        pending = self._pending
-        if not pending:
-            return
-        self._pending = []
-        if self._transport.is_closing():
-            return
-        self._transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
-
-    def _flush_at_end_of_step(self) -> None:
-        self._scheduled = False
-        self.flush()
-
-    def is_closing(self) -> bool:
-        """Whether the connection is closing or closed."""
-        return self._transport.is_closing()
-
-    def close(self) -> None:
-        """Send what is kept, then close."""
-        self.flush()
-        self._transport.close()
-
-    def write_eof(self) -> None:
-        """Send what is kept, then half-close."""
-        self.flush()
-        self._transport.write_eof()
-
-    def abort(self) -> None:
-        """Close at once; what is kept is dropped (as the wrapped transport drops its buffer)."""
-        self._pending = []
-        self._transport.abort()
-
-    def get_write_buffer_size(self) -> int:
-        """Bytes not yet sent: kept here and buffered by the wrapped transport."""
-        return self._transport.get_write_buffer_size() + sum(map(len, self._pending))
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        """The wrapped transport's extra information (socket, peer name, ...)."""
-        return self._transport.get_extra_info(name, default)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)
-
 
 def _protocol_class() -> type[asyncio.Protocol] | str:
-    """uvicorn's httptools protocol with coalesced writes; "auto" where httptools is missing."""
+    """Our engine protocol on uvicorn's httptools one; "auto" (ASGI) where httptools is missing."""
     try:
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+        from mockserver.http.protocol import EngineHttpProtocol
     except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
         return "auto"
-
-    class CoalescingHttpToolsProtocol(HttpToolsProtocol):
-        """uvicorn's httptools protocol, each response written in one piece."""
-
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            self._coalescing = CoalescingTransport(transport, self.loop)
-            super().connection_made(cast(asyncio.Transport, self._coalescing))
-
-        def on_response_complete(self) -> None:
-            self._coalescing.flush()
-            super().on_response_complete()
-
-    return CoalescingHttpToolsProtocol
+    return EngineHttpProtocol
 
 
 def _config(engine: Any, host: str, port: int, log_level: str) -> uvicorn.Config:
+    # The protocol answers from `app.engine`; the ASGI app is what uvicorn is configured with
+    # (and what answers where httptools is missing).
     app = AsgiApp(engine, engine.options.max_body_bytes)
     # Our pipeline logs one line per request itself; uvicorn's access log would double it.
     return uvicorn.Config(
@@ -142,6 +49,7 @@ def _config(engine: Any, host: str, port: int, log_level: str) -> uvicorn.Config
         lifespan="off",
         server_header=False,
         date_header=False,
+        ws="none",
         http=_protocol_class(),
     )
 
