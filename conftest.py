@@ -6,6 +6,9 @@ longer runs: `pytest --hypothesis-profile thorough`.
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 from hypothesis import HealthCheck, settings
 
 # pytester drives nested pytest runs in tests/plugin; pytest only allows this at the root.
@@ -21,3 +24,10 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=1000, deadline=None, print_blob=True)
 settings.load_profile("ci")
+
+
+def pytest_configure() -> None:
+    """The tests remember OpenAPI-check passes in a folder of their own, never the user's
+    ~/.cache/specmock (servers started as processes inherit it)."""
+    if "SPECMOCK_CACHE_DIR" not in os.environ:
+        os.environ["SPECMOCK_CACHE_DIR"] = tempfile.mkdtemp(prefix="specmock-test-cache-")

@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check every answer against the contract (500 on a mismatch)",
     )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument(
+        "--no-check-cache",
+        action="store_true",
+        help="run the OpenAPI check even if this contract passed it before "
+        "(a pass is remembered in $SPECMOCK_CACHE_DIR, default ~/.cache/specmock)",
+    )
 
     test = commands.add_parser("test", add_help=False,
                                help="run the property-based contract suites (specmock test --help)")
@@ -146,7 +152,9 @@ def _serve(args: argparse.Namespace) -> int:
         check_responses=args.check_responses,
     )
     try:
-        engine = MockEngine.from_path(args.contract, options)
+        engine = MockEngine.from_path(
+            args.contract, options, remember_checks=not args.no_check_cache
+        )
     except SeedScaleError as error:
         print(f"specmock: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from mockserver.contract.check_cache import remembering
 from mockserver.contract.diagnostics import Diagnostic, Severity, display_path, has_errors
 from mockserver.contract.extensions_check import check_extensions
 from mockserver.contract.loader import find_root, load_contract
@@ -15,6 +16,9 @@ from mockserver.contract.semantics import check_semantics
 
 Check = Callable[[LoadedContract], list[Diagnostic]]
 CHECKS: tuple[Check, ...] = (check_openapi, check_extensions, check_semantics)
+SERVE_CHECKS: tuple[Check, ...] = (remembering(check_openapi), check_extensions, check_semantics)
+"""The checks before serving: the same, but a document that passed the OpenAPI check before
+is not checked again (check_cache.py says why and how)."""
 
 
 def check_contract(

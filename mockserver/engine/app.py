@@ -38,12 +38,19 @@ class MockEngine:
         self.admin = AdminApi(self)
 
     @classmethod
-    def from_path(cls, path: str | Path, options: EngineOptions | None = None) -> MockEngine:
-        """Load, check and compile a contract (a directory with openapi.yaml, or the file)."""
-        from mockserver.contract import check_contract, load_contract
+    def from_path(
+        cls, path: str | Path, options: EngineOptions | None = None, *, remember_checks: bool = True
+    ) -> MockEngine:
+        """Load, check and compile a contract (a directory with openapi.yaml, or the file).
+
+        With `remember_checks`, a document that passed the OpenAPI check before on this machine
+        is not checked again (mockserver/contract/check_cache.py).
+        """
+        from mockserver.contract import CHECKS, SERVE_CHECKS, check_contract, load_contract
 
         loaded = load_contract(Path(path))
-        problems = [*loaded.diagnostics, *(check_contract(loaded) if loaded.loaded else ())]
+        checks = SERVE_CHECKS if remember_checks else CHECKS
+        problems = [*loaded.diagnostics, *(check_contract(loaded, checks) if loaded.loaded else ())]
         errors = [str(d) for d in problems if d.is_error]
         if errors:
             raise ContractError(errors)

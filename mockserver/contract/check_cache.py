@@ -1,0 +1,108 @@
+"""Remembering that a document passed the OpenAPI check, so `serve` need not repeat it.
+
+The OpenAPI check (openapi_check.py) is half of `specmock serve`'s start-up: importing
+openapi-spec-validator and running its keyword checks takes about 0.25 s, compiling the contract
+15 ms. Its verdict depends only on the bundled document and on the validator's code, so a
+document that passed once passes again: `serve` looks for a marker named by a hash of both and
+skips the check when it is there. Only a clean pass is remembered; a document with any finding
+is checked every time, and `specmock lint` never uses the cache.
+
+Where: `$SPECMOCK_CACHE_DIR`, else `$XDG_CACHE_HOME/specmock`, else `~/.cache/specmock`, in
+`openapi-checked/`. A cache that cannot be read or written is no cache: the check runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from mockserver.contract.diagnostics import Diagnostic
+from mockserver.contract.model import LoadedContract
+
+CACHE_ENV = "SPECMOCK_CACHE_DIR"
+MARKERS = "openapi-checked"
+MAX_MARKERS = 256
+"""Markers kept; the oldest are removed beyond this (one per contract version served)."""
+
+Check = Callable[[LoadedContract], list[Diagnostic]]
+
+
+def cache_dir() -> Path:
+    """The cache directory this process uses (it may not exist yet)."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "specmock"
+
+
+def remembering(check: Check, directory: Path | None = None) -> Check:
+    """`check`, skipped for a document that passed it before (see the module docstring)."""
+
+    def remembered(contract: LoadedContract) -> list[Diagnostic]:
+        marker = _marker(directory or cache_dir(), contract.document)
+        if marker is not None and marker.is_file():
+            return []
+        problems = check(contract)
+        if not problems and marker is not None:
+            _write(marker)
+        return problems
+
+    remembered.__name__ = check.__name__
+    return remembered
+
+
+def _marker(directory: Path, document: dict[str, Any]) -> Path | None:
+    """The marker of this document and this validator, or None when it cannot be named."""
+    try:
+        text = orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except TypeError:  # a value JSON cannot hold: no key, the check runs
+        return None
+    validator = _validator_fingerprint()
+    if validator is None:
+        return None
+    digest = hashlib.sha256(validator.encode() + b"\0" + text).hexdigest()
+    return directory / MARKERS / digest
+
+
+def _validator_fingerprint() -> str | None:
+    """Which openapi-spec-validator is installed, without importing it (that is the slow part):
+    its location and its files' sizes and times, which a reinstall or an upgrade changes."""
+    spec = importlib.util.find_spec("openapi_spec_validator")
+    if spec is None or spec.origin is None:
+        return None
+    package = Path(spec.origin).parent
+    try:
+        stats = [
+            (path.name, path.stat())
+            for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.json"))
+        ]
+    except OSError:
+        return None
+    own = Path(__file__).parent  # our own check's code is part of the verdict too
+    mine = [(path.name, path.stat()) for path in sorted(own.glob("*.py"))]
+    return repr(
+        [str(package)]
+        + [(name, stat.st_size, stat.st_mtime_ns) for name, stat in stats + mine]
+    )
+
+
+def _write(marker: Path) -> None:
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_bytes(b"passed the OpenAPI check\n")
+        _prune(marker.parent)
+    except OSError:  # a read-only or full disk: nothing remembered, nothing lost
+        return
+
+
+def _prune(directory: Path) -> None:
+    markers = sorted(directory.iterdir(), key=lambda path: path.stat().st_mtime_ns)
+    for stale in markers[:-MAX_MARKERS]:
+        stale.unlink(missing_ok=True)
