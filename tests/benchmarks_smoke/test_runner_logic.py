@@ -125,3 +125,26 @@ def test_every_bundled_contract_is_described_and_its_file_exists() -> None:
         assert contract.file.exists()
         assert contract.one.path.startswith("/")
         assert contract.page.path.startswith("/")
+
+
+def test_cpu_seconds_reads_a_process_and_grows_with_its_work() -> None:
+    import os
+
+    before = run.cpu_seconds(os.getpid())
+    sum(i * i for i in range(2_000_000))
+    assert run.cpu_seconds(os.getpid()) > before >= 0
+
+
+def test_settling_idle_servers_takes_one_look(tmp_path: Path) -> None:
+    import subprocess
+
+    # Given a server process that does nothing
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        server = run.Server("specmock", 0, idle, tmp_path / "log", 0.0)
+        # When settling, Then it waits one interval, not until the timeout
+        waited = run.settle([server])
+        assert waited < run.SETTLE_TIMEOUT_S / 2
+    finally:
+        idle.kill()
+        idle.wait()
