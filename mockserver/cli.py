@@ -123,11 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from mockserver.engine.app import ContractError, MockEngine
-    from mockserver.engine.compile import SeedScaleError
-    from mockserver.engine.options import EngineOptions
-    from mockserver.http.server import serve_forever
-
     started = time.perf_counter()
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
@@ -141,6 +136,17 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    from mockserver.contract import load_contract, start_checks
+
+    loaded = load_contract(Path(args.contract))
+    # The checks may run in a child process (contract/parallel.py) while the engine and the
+    # server are imported and the contract compiled: they are imported only now for that.
+    checks = start_checks(loaded, remember=not args.no_check_cache)
+    from mockserver.engine.app import ContractError, MockEngine
+    from mockserver.engine.compile import SeedScaleError
+    from mockserver.engine.options import EngineOptions
+    from mockserver.http.server import serve_forever
+
     options = EngineOptions(
         seed=args.seed,
         token_ttl=args.token_ttl,
@@ -152,9 +158,7 @@ def _serve(args: argparse.Namespace) -> int:
         check_responses=args.check_responses,
     )
     try:
-        engine = MockEngine.from_path(
-            args.contract, options, remember_checks=not args.no_check_cache
-        )
+        engine = MockEngine.from_loaded(loaded, checks, options)
     except SeedScaleError as error:
         print(f"specmock: {error}", file=sys.stderr)
         return EXIT_USAGE

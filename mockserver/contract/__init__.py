@@ -7,6 +7,7 @@ self-contained document; it never raises for a broken contract but returns diagn
 serving: the same, with a clean OpenAPI check remembered per document (check_cache.py).
 """
 
+from mockserver.contract.check_cache import passed_before
 from mockserver.contract.diagnostics import Diagnostic, Severity
 from mockserver.contract.extensions_check import check_extensions, extensions_schema
 from mockserver.contract.lint import CHECKS, SERVE_CHECKS, check_contract, lint_contract, run_lint
@@ -14,8 +15,21 @@ from mockserver.contract.loader import find_root, load_contract
 from mockserver.contract.model import LoadedContract, RefError
 from mockserver.contract.openapi_check import check_openapi
 from mockserver.contract.operations import OperationRef, iter_operations
+from mockserver.contract.parallel import PendingChecks
 from mockserver.contract.semantics import check_semantics
 from mockserver.contract.yaml_loader import get_yaml_loader, load_yaml
+
+
+def start_checks(contract: LoadedContract, remember: bool = True) -> PendingChecks:
+    """The checks before serving (`SERVE_CHECKS`, or every check afresh without `remember`),
+    started in a child process where that helps (parallel.py); `.result()` waits for them.
+
+    A document whose OpenAPI check is remembered leaves only the cheap checks: no child then.
+    """
+    if remember and contract.loaded and passed_before(contract.document):
+        return PendingChecks(contract, SERVE_CHECKS, fork=False)
+    return PendingChecks(contract, SERVE_CHECKS if remember else CHECKS)
+
 
 __all__ = [
     "CHECKS",
@@ -23,6 +37,7 @@ __all__ = [
     "Diagnostic",
     "LoadedContract",
     "OperationRef",
+    "PendingChecks",
     "RefError",
     "Severity",
     "check_contract",
@@ -37,4 +52,5 @@ __all__ = [
     "load_contract",
     "load_yaml",
     "run_lint",
+    "start_checks",
 ]

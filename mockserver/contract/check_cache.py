@@ -42,6 +42,12 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "specmock"
 
 
+def passed_before(document: dict[str, Any], directory: Path | None = None) -> bool:
+    """Whether this document's clean OpenAPI check is remembered (so it will be skipped)."""
+    marker = _marker(directory or cache_dir(), document)
+    return marker is not None and marker.is_file()
+
+
 def remembering(check: Check, directory: Path | None = None) -> Check:
     """`check`, skipped for a document that passed it before (see the module docstring)."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request, Response
@@ -12,6 +12,10 @@ from mockserver.engine.compile import compile_contract
 from mockserver.engine.journal import Journal
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.pipeline import Pipeline
+
+if TYPE_CHECKING:  # the contract layer is imported when a contract is loaded
+    from mockserver.contract import LoadedContract
+    from mockserver.contract.parallel import PendingChecks
 
 
 class ContractError(Exception):
@@ -46,15 +50,36 @@ class MockEngine:
         With `remember_checks`, a document that passed the OpenAPI check before on this machine
         is not checked again (mockserver/contract/check_cache.py).
         """
-        from mockserver.contract import CHECKS, SERVE_CHECKS, check_contract, load_contract
+        from mockserver.contract import load_contract, start_checks
 
         loaded = load_contract(Path(path))
-        checks = SERVE_CHECKS if remember_checks else CHECKS
-        problems = [*loaded.diagnostics, *(check_contract(loaded, checks) if loaded.loaded else ())]
+        return cls.from_loaded(loaded, start_checks(loaded, remember_checks), options)
+
+    @classmethod
+    def from_loaded(
+        cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None
+    ) -> MockEngine:
+        """Compile a loaded contract while its checks finish (maybe in a child process, see
+        mockserver/contract/parallel.py); raises ContractError when they find errors.
+
+        A contract that fails its checks may also fail to compile: then the checks' findings
+        are what is reported, not the compiler's exception.
+        """
+        engine: MockEngine | None = None
+        failure: Exception | None = None
+        if loaded.loaded and not any(d.is_error for d in loaded.diagnostics):
+            try:
+                engine = cls(loaded.document, options)
+            except Exception as exc:  # reported below, after the checks have had their say
+                failure = exc
+        problems = [*loaded.diagnostics, *(checks.result() if loaded.loaded else ())]
         errors = [str(d) for d in problems if d.is_error]
         if errors:
             raise ContractError(errors)
-        return cls(loaded.document, options)
+        if failure is not None:
+            raise failure
+        assert engine is not None
+        return engine
 
     def handle(self, request: Request) -> Response:
         """Answer a request: the admin API under /__specmock/, the contract everywhere else."""

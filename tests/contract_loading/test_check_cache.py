@@ -132,3 +132,10 @@ def test_serve_can_be_told_not_to_use_the_cache(write: Write, tmp_path: Path,
     # When the engine is built without the cache, Then the problem is found
     with pytest.raises(ContractError, match="description"):
         MockEngine.from_path(path, remember_checks=False)
+
+
+def test_a_remembered_pass_is_known_before_checking(write: Write, tmp_path: Path) -> None:
+    contract = _load(write, CLEAN)
+    assert not check_cache.passed_before(contract.document, tmp_path / "cache")
+    remembering(check_openapi, tmp_path / "cache")(contract)
+    assert check_cache.passed_before(contract.document, tmp_path / "cache")
