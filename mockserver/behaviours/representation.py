@@ -6,6 +6,7 @@ mock's own host and port.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote_plus, urlencode
@@ -166,7 +167,7 @@ class SirenRepresentation:
 
         # urlencode of [*others, (limit, n), (offset, m)] without encoding the shared part
         # once per link: the same text, joined.
-        fixed = urlencode([*others, (self.limit_param, page.limit)])
+        fixed = _urlencode([*others, (self.limit_param, page.limit)])
         offset_name = quote_plus(self.offset_param)
 
         def link(rel: str, offset: int) -> dict[str, Any]:
@@ -179,6 +180,18 @@ class SirenRepresentation:
         if start + page.limit < page.total:
             links.append(link("next", page.offset + step))
         return links
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _urlencode(pairs: list[tuple[str, Any]]) -> str:
+    """`urlencode(pairs)`, without quoting when no name or value needs it (the usual page
+    query: limit, offset, a data-set id), which is most of a page link's cost otherwise."""
+    texts = [(str(name), str(value)) for name, value in pairs]
+    if all(_UNRESERVED.fullmatch(n) and _UNRESERVED.fullmatch(v) for n, v in texts):
+        return "&".join(f"{n}={v}" for n, v in texts)
+    return urlencode(texts)
 
 
 def _url(base: str, path: str, query: str) -> str:
