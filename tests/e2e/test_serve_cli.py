@@ -70,3 +70,18 @@ def test_a_broken_contract_prints_its_problems_and_exits_1(tmp_path: Path) -> No
     assert result.returncode == 1
     assert "openapi.yaml:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_shows_every_serve_option() -> None:
+    # Given the parser's options for `specmock serve`
+    from mockserver.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    serve = subparsers.choices["serve"]  # type: ignore[index]
+    options = {o for a in serve._actions for o in a.option_strings if o.startswith("--")}
+    options.discard("--help")
+    # Then the README's usage block names each of them
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    usage = readme.split("specmock serve CONTRACT", 1)[1].split("```", 1)[0]
+    assert sorted(o for o in options if o not in usage) == []
