@@ -4,7 +4,8 @@ provider that logs in through the contract's token endpoint and refreshes on 401
 Operations whose collection declares business rules (references, unique fields, JSON files,
 client ids) may refuse schema-valid data with 400 or 409; for exactly those, schemathesis's
 `positive_data_acceptance` check accepts those statuses too (mockserver.conformance). Every
-other check keeps its defaults.
+other check keeps its defaults, with one correction: `negative_data_rejection` judges a multipart
+file part as the binary string the schema declares (see `negative_data_rejection_with_files`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from typing import Any
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import negative_data_rejection
+from schemathesis.transport.serialization import Binary
 
 from mockserver.conformance import business_rule_toml
 from mockserver.core.pointers import escape
@@ -121,3 +125,60 @@ def authorization(
     if operation.security is Security.BEARER and token:
         return f"Bearer {token}"
     return None
+
+
+def negative_data_rejection_with_files(ctx: Any, response: Any, case: Any) -> bool | None:
+    """schemathesis's `negative_data_rejection`, except for a request that is valid once its
+    file parts are read as the binary strings the schema declares.
+
+    schemathesis (4.32) re-validates a body that changed after generation (stateful links merge
+    response values into it) and counts any body holding a file part (`Binary`) as invalid,
+    since jsonschema cannot see bytes as a string. A positive multipart request then reads as
+    negative, and a server that accepts it is reported for accepting schema-violating data.
+    Here such a body is validated again with each file part as text of the same length; if it
+    conforms and no other part of the request is negative, the request was valid and nothing is
+    judged. Every other case goes to the built-in check unchanged.
+    """
+    if is_valid_with_file_parts(case):
+        return None
+    result: bool | None = negative_data_rejection(ctx, response, case)
+    return result
+
+
+def is_valid_with_file_parts(case: Any) -> bool:
+    """Whether the case reads as negative only because its body holds file parts."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_negative:
+        return False
+    others = (info for where, info in meta.components.items() if where != ParameterLocation.BODY)
+    if any(info.mode.is_negative for info in others) or case.media_type is None:
+        return False
+    body = case.operation.get_body_for_media_type(case.media_type)
+    as_text = file_parts_as_text(case.body)
+    return body is not None and as_text is not case.body and bool(body.is_valid(as_text))
+
+
+def file_parts_as_text(value: Any) -> Any:
+    """`value` with every file part (bytes, `Binary`) as a string of one character per byte;
+    `value` itself when it holds none."""
+    if isinstance(value, Binary):
+        return value.data.decode("latin-1")
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, dict):
+        items = {key: file_parts_as_text(item) for key, item in value.items()}
+        changed = any(items[key] is not item for key, item in value.items())
+        return items if changed else value
+    if isinstance(value, list):
+        converted = [file_parts_as_text(item) for item in value]
+        changed = any(new is not old for new, old in zip(converted, value, strict=True))
+        return converted if changed else value
+    return value
+
+
+FILE_AWARE_CHECKS: dict[str, Any] = {
+    "excluded_checks": [negative_data_rejection],
+    "additional_checks": [negative_data_rejection_with_files],
+}
+"""Keyword arguments for `call_and_validate`/`validate_response`: the built-in negative-data
+check replaced by its file-aware form."""

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from suites import budget
-from suites.conformance import build_schema
+from suites.conformance import FILE_AWARE_CHECKS, build_schema, negative_data_rejection_with_files
 from suites.context import ContractRef
 from suites.plugin import current_session
 from suites.target import Target
@@ -36,7 +37,7 @@ def conformance_test(contract: ContractRef) -> Callable[..., None]:
     def test(case: Any, marked_target: Target) -> None:
         """Given any generated request for the operation (examples, boundaries, negative and
         fuzzed data), when it is sent, then every schemathesis check passes."""
-        case.call_and_validate(base_url=marked_target.base_url)
+        case.call_and_validate(base_url=marked_target.base_url, **FILE_AWARE_CHECKS)
 
     test.__name__ = f"test_conformance_{contract.name}"
     made: Callable[..., None] = test
@@ -71,5 +72,18 @@ def test_stateful_sequences_along_links(contract: ContractRef, target: Target) -
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"base_url": target.base_url}
+
+        def validate_response(
+            self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            # The base class's call, with the file-aware negative-data check (suites.conformance).
+            __tracebackhide__ = True
+            case.validate_response(
+                response,
+                additional_checks=[*(additional_checks or []), negative_data_rejection_with_files],
+                excluded_checks=[negative_data_rejection],
+                transport_kwargs=kwargs or None,
+                recorder=self.recorder,
+            )
 
     OnTarget.run(settings=budget.machine(0.4))

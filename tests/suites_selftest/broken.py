@@ -190,6 +190,26 @@ class CreatedAnswers200(Breaker):
         return response
 
 
+class AcceptsInvalidMultipartUpdates(Breaker):
+    """A multipart update or replace that the engine refuses with 400 answers 200 with the
+    record as it stands (the invalid form ignored)."""
+
+    rule = "invalid multipart update accepted"
+
+    def broken(self, request: Request, operation: Operation | None) -> Response:
+        response = self.engine.handle(request)
+        if (
+            operation is not None
+            and operation.action in ("update", "replace")
+            and request.content_type == "multipart/form-data"
+            and response.status == 400
+        ):
+            probe = self.engine.handle(replace(request, method="GET", body=b""))
+            if probe.status == 200:
+                return probe
+        return response
+
+
 def _expired(token: str, now: float) -> bool:
     try:
         payload = token.split(".")[1]

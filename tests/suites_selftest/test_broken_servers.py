@@ -86,6 +86,14 @@ CASES = [
         "Response violates schema",
     ),
     Case(
+        broken.AcceptsInvalidMultipartUpdates,
+        "dmlf",
+        "test_conformance.py",
+        "conformance_dmlf and experiments",
+        "test_conformance_dmlf",
+        "Schema-violating request accepted",
+    ),
+    Case(
         broken.CreatedAnswers200,
         "freezerworks",
         "test_crud.py",
