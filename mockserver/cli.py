@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+CHECKER_MODULES = ("openapi_spec_validator", "mockserver.contract.schema_meta")
+"""What the OpenAPI check imports: a prewarmed child imports it while the contract loads."""
 
 
 def _positive_int(text: str) -> int:
@@ -136,12 +138,16 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    # A child forked now imports the OpenAPI checker while this process loads the contract;
+    # it then checks the contract while the engine and the server are imported and the
+    # contract compiled (core/prewarmed.py, contract/parallel.py). Hence the late imports.
+    from mockserver.core.prewarmed import PrewarmedChild
+
+    prewarmed = PrewarmedChild.start(CHECKER_MODULES)
     from mockserver.contract import load_contract, start_checks
 
     loaded = load_contract(Path(args.contract))
-    # The checks may run in a child process (contract/parallel.py) while the engine and the
-    # server are imported and the contract compiled: they are imported only now for that.
-    checks = start_checks(loaded, remember=not args.no_check_cache)
+    checks = start_checks(loaded, remember=not args.no_check_cache, prewarmed=prewarmed)
     from mockserver.engine.app import ContractError, MockEngine
     from mockserver.engine.compile import SeedScaleError
     from mockserver.engine.options import EngineOptions

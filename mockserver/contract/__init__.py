@@ -18,16 +18,27 @@ from mockserver.contract.operations import OperationRef, iter_operations
 from mockserver.contract.parallel import PendingChecks
 from mockserver.contract.semantics import check_semantics
 from mockserver.contract.yaml_loader import get_yaml_loader, load_yaml
+from mockserver.core.prewarmed import PrewarmedChild
 
 
-def start_checks(contract: LoadedContract, remember: bool = True) -> PendingChecks:
+def start_checks(
+    contract: LoadedContract, remember: bool = True, prewarmed: PrewarmedChild | None = None
+) -> PendingChecks:
     """The checks before serving (`SERVE_CHECKS`, or every check afresh without `remember`),
     started in a child process where that helps (parallel.py); `.result()` waits for them.
 
-    A document whose OpenAPI check is remembered leaves only the cheap checks: no child then.
+    `prewarmed`, a child forked before the contract was loaded (core/prewarmed.py), runs them
+    if they are needed and is dismissed if not. A document whose OpenAPI check is remembered
+    leaves only the cheap checks: no child then.
     """
     if remember and contract.loaded and passed_before(contract.document):
+        if prewarmed is not None:
+            prewarmed.dismiss()
         return PendingChecks(contract, SERVE_CHECKS, fork=False)
+    if prewarmed is not None and contract.loaded:
+        return PendingChecks.handed_to(prewarmed, contract, remember=remember)
+    if prewarmed is not None:
+        prewarmed.dismiss()
     return PendingChecks(contract, SERVE_CHECKS if remember else CHECKS)
 
 

@@ -77,26 +77,29 @@ def _marker(directory: Path, document: dict[str, Any]) -> Path | None:
     return directory / MARKERS / digest
 
 
+CHECKER_PACKAGES = ("openapi_spec_validator", "openapi_schema_validator", "jsonschema_rs")
+"""The packages whose code decides the check's verdict (schema_meta.py uses the last two)."""
+
+
 def _validator_fingerprint() -> str | None:
-    """Which openapi-spec-validator is installed, without importing it (that is the slow part):
-    its location and its files' sizes and times, which a reinstall or an upgrade changes."""
-    spec = importlib.util.find_spec("openapi_spec_validator")
-    if spec is None or spec.origin is None:
-        return None
-    package = Path(spec.origin).parent
-    try:
-        stats = [
-            (path.name, path.stat())
-            for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.json"))
-        ]
-    except OSError:
-        return None
+    """Which checker packages are installed, without importing them (that is the slow part):
+    their locations and their files' sizes and times, which a reinstall or an upgrade changes."""
+    found: list[object] = []
+    for name in CHECKER_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            return None
+        package = Path(spec.origin).parent
+        try:
+            files = [p for pattern in ("*.py", "*.json", "*.so") for p in package.rglob(pattern)]
+            stats = [(path.name, path.stat()) for path in sorted(files)]
+        except OSError:
+            return None
+        found.append(str(package))
+        found.extend((name, stat.st_size, stat.st_mtime_ns) for name, stat in stats)
     own = Path(__file__).parent  # our own check's code is part of the verdict too
-    mine = [(path.name, path.stat()) for path in sorted(own.glob("*.py"))]
-    return repr(
-        [str(package)]
-        + [(name, stat.st_size, stat.st_mtime_ns) for name, stat in stats + mine]
-    )
+    found.extend((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(own.glob("*.py")))
+    return repr(found)
 
 
 def _write(marker: Path) -> None:

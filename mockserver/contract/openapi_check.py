@@ -62,6 +62,10 @@ def _validator_class(version: Any) -> Any:
         return None
     import openapi_spec_validator  # imported late: it takes ~0.2 s and serving does not need it
 
+    if version[:3] == "3.1":
+        from mockserver.contract.schema_meta import FastOpenAPIV31SpecValidator
+
+        return FastOpenAPIV31SpecValidator
     return getattr(openapi_spec_validator, _VERSIONS[version[:3]])
 
 

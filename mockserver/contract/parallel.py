@@ -3,8 +3,10 @@
 The first start of a contract spends about a quarter of a second in the OpenAPI check
 (importing openapi-spec-validator and running it) and about as long importing the engine and
 compiling the contract. Neither needs the other until the server is about to listen, so on a
-machine with more than one core `specmock serve` forks a child for the checks right after
-loading the contract and collects the child's diagnostics before serving.
+machine with more than one core the checks run in a child and the diagnostics are collected
+before serving: `specmock serve` hands them to a child it forked before loading the contract
+(`PendingChecks.handed_to`, core/prewarmed.py), which has imported the checker meanwhile;
+`PendingChecks(...)` alone forks one after loading.
 
 Forking is only done where it is safe and useful: on Linux, from a process with one thread
 (a fork copies only the calling thread; locks other threads hold would stay held in the child),
@@ -17,25 +19,35 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import sys
-import threading
 
 from mockserver.contract.diagnostics import Diagnostic
-from mockserver.contract.lint import Check, check_contract
+from mockserver.contract.lint import CHECKS, SERVE_CHECKS, Check, check_contract
 from mockserver.contract.model import LoadedContract
+from mockserver.core.prewarmed import PrewarmedChild, fork_is_useful
+
+CHECK_JOB = "mockserver.contract.parallel:check_in_child"
+"""The job a prewarmed child (core/prewarmed.py) runs for `PendingChecks.handed_to`."""
 
 
 class PendingChecks:
     """The diagnostics of `checks` on a loaded contract, maybe being computed by a child."""
 
     def __init__(self, contract: LoadedContract, checks: tuple[Check, ...], *,
-                 fork: bool | None = None) -> None:
+                 fork: bool | None = None, child: tuple[int, int] | None = None) -> None:
         self._contract = contract
         self._checks = checks
         self._result: list[Diagnostic] | None = None
-        self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
-        if (fork_is_useful() if fork is None else fork) and contract.loaded:
+        self._child = child  # (pid, read end of the pipe the pickled diagnostics come on)
+        if child is None and (fork_is_useful() if fork is None else fork) and contract.loaded:
             self._child = self._fork()
+
+    @classmethod
+    def handed_to(cls, prewarmed: PrewarmedChild, contract: LoadedContract, *,
+                  remember: bool) -> PendingChecks:
+        """The serve checks (every check afresh without `remember`) run by a child forked
+        earlier, which has imported the OpenAPI checker while the contract was loaded."""
+        checks = SERVE_CHECKS if remember else CHECKS
+        return cls(contract, checks, child=prewarmed.run(CHECK_JOB, (contract, remember)))
 
     def result(self) -> list[Diagnostic]:
         """The diagnostics (waiting for the child, if there is one)."""
@@ -83,14 +95,10 @@ class PendingChecks:
         return None
 
 
-def fork_is_useful() -> bool:
-    """Linux, one thread in this process, more than one CPU to run on."""
-    if not sys.platform.startswith("linux") or threading.active_count() != 1:
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except OSError:
-        return (os.cpu_count() or 1) > 1
+def check_in_child(job: tuple[LoadedContract, bool]) -> list[Diagnostic]:
+    """The job of a prewarmed child: the serve checks of a contract (`remember` False: all)."""
+    contract, remember = job
+    return check_contract(contract, SERVE_CHECKS if remember else CHECKS)
 
 
 def _run_child(contract: LoadedContract, checks: tuple[Check, ...], write_end: int) -> None:

@@ -42,9 +42,28 @@ CHILD = textwrap.dedent("""\
     """)
 
 
-def _in_a_fresh_process(contract: Path) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(contract)], capture_output=True,
-                          text=True, timeout=60, cwd=ROOT, check=True)
+PREWARMED = textwrap.dedent("""\
+    import json, os, sys
+    from mockserver.core.prewarmed import PrewarmedChild
+
+    child = PrewarmedChild.start(("openapi_spec_validator",))
+    from mockserver.contract import load_contract, start_checks
+
+    loaded = load_contract(sys.argv[1])
+    pending = start_checks(loaded, remember=sys.argv[2] == "remember", prewarmed=child)
+    result = [str(d) for d in pending.result()]
+    try:
+        os.waitpid(child.pid, os.WNOHANG)
+        left = True
+    except ChildProcessError:
+        left = False
+    print(json.dumps({"forked": pending.forked, "diagnostics": result, "child_left": left}))
+    """)
+
+
+def _in_a_fresh_process(contract: Path, script: str = CHILD, *args: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", script, str(contract), *args],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT, check=True)
     result: dict[str, object] = json.loads(done.stdout)
     return result
 
@@ -64,6 +83,35 @@ def test_a_forked_check_finds_what_an_in_process_check_finds(write: Write, text:
     assert result["forked"] is _several_cpus()
     expected = [str(d) for d in check_contract(load_contract(path), CHECKS)]
     assert result["diagnostics"] == expected
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forking is Linux only")
+@pytest.mark.parametrize("text", [BROKEN, openapi("paths: {}\n")], ids=["broken", "clean"])
+def test_a_prewarmed_child_finds_what_an_in_process_check_finds(write: Write, text: str) -> None:
+    # Given a contract, and a child forked before it was loaded
+    path = write("api/openapi.yaml", text)
+    # When the checks are handed to that child
+    result = _in_a_fresh_process(path, PREWARMED, "afresh")
+    # Then it ran them (where there are CPUs to spare), found the same and was reaped
+    assert result["forked"] is _several_cpus()
+    expected = [str(d) for d in check_contract(load_contract(path), CHECKS)]
+    assert result["diagnostics"] == expected
+    assert result["child_left"] is False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forking is Linux only")
+def test_a_prewarmed_child_is_dismissed_when_the_check_is_remembered(
+    write: Write, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given a clean contract whose OpenAPI check has passed before (in this cache folder)
+    monkeypatch.setenv("SPECMOCK_CACHE_DIR", str(tmp_path / "cache"))
+    path = write("api/openapi.yaml", openapi("paths: {}\n"))
+    first = _in_a_fresh_process(path, PREWARMED, "remember")
+    assert first["diagnostics"] == []
+    # When it is served again with a prewarmed child
+    again = _in_a_fresh_process(path, PREWARMED, "remember")
+    # Then nothing is forked for the checks and the child is gone
+    assert again == {"forked": False, "diagnostics": [], "child_left": False}
 
 
 def test_a_failing_child_is_replaced_by_checking_here(write: Write) -> None:
