@@ -8,7 +8,6 @@ import random
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -522,11 +521,9 @@ def test_a_combinatorial_dead_end_is_cut_off_quickly() -> None:
         }
     }
     # When a value is generated
-    started = time.perf_counter()
-    with pytest.raises(GenerationError):
+    # Then the work budget (a count of steps, not a clock) ends the search
+    with pytest.raises(GenerationError, match="needs too much work"):
         generate({"$ref": node}, document, random.Random(0))
-    # Then the work budget ends the search within a second
-    assert time.perf_counter() - started < 1
 
 
 def test_a_ref_only_cycle_is_an_error() -> None:
