@@ -66,8 +66,13 @@ class PrewarmedChild:
         on). The caller reads the pipe to its end and waits for the pid."""
         assert not self._used, "a prewarmed child runs one job"
         self._used = True
-        with os.fdopen(self._job_write, "wb") as pipe:
-            pipe.write(pickle.dumps((job, argument)))
+        try:
+            with os.fdopen(self._job_write, "wb") as pipe:
+                pipe.write(pickle.dumps((job, argument)))
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            # The child is gone or the argument cannot be sent: the child answers nothing,
+            # and the caller, finding no answer, does the job itself.
+            pass
         return self.pid, self._result_read
 
     def dismiss(self) -> None:
@@ -96,13 +101,13 @@ def _child_main(modules: tuple[str, ...], job_read: int, result_write: int) -> N
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
         reader.join()
-        if received and received[0]:
+        if received and received[0]:  # no job (the parent could not send one): exit 1
             job, argument = pickle.loads(received[0])
             module, _, function = job.partition(":")
             result = getattr(importlib.import_module(module), function)(argument)
             with os.fdopen(result_write, "wb") as pipe:
                 pipe.write(pickle.dumps(result))
-        code = 0
+            code = 0
     except BaseException:  # any failure: the parent sees a non-zero exit and does the job
         pass
     finally:

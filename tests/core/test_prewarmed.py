@@ -97,6 +97,16 @@ def test_a_job_that_fails_leaves_an_empty_answer_and_a_non_zero_exit() -> None:
     assert outcome == {"exit": 1, "result": None}
 
 
+def test_a_job_that_cannot_be_sent_leaves_an_empty_answer() -> None:
+    # Given an argument that cannot be pickled, when the child is handed it
+    outcome = in_a_fresh_process("""\
+        child = PrewarmedChild.start(())
+        print(json.dumps(collect(*child.run("builtins:len", lambda: None))))
+        """)
+    # Then nothing is raised here, and the parent can tell and do the work itself
+    assert outcome == {"exit": 1, "result": None}
+
+
 def test_a_dismissed_child_is_stopped_and_reaped() -> None:
     # Given a prewarmed child that is not needed after all
     outcome = in_a_fresh_process("""\
