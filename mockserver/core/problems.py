@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 STATUS_OF_KIND: dict[str, int] = {
     "badRequest": 400,
+    "malformedRequest": 400,
     "unauthorized": 401,
     "invalidToken": 401,
     "invalidRefreshToken": 401,

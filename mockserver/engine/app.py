@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request, Response
+from mockserver.core.problems import ApiError
 from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
 from mockserver.engine.compile import compile_contract
 from mockserver.engine.journal import Journal
@@ -86,6 +87,11 @@ class MockEngine:
         if request.path.startswith(ADMIN_PREFIX):
             return self.admin.handle(request)
         return self.pipeline.handle(request)
+
+    def malformed(self, request: Request, detail: str) -> Response:
+        """400 in the contract's error shape for a request the HTTP layer could not parse
+        (`request` holds what it did read: method, path and headers as far as they went)."""
+        return self.pipeline.reject(request, ApiError("malformedRequest", detail))
 
     def reset(self) -> None:
         """State back to the seed, data sets forgotten, journal emptied, clock back to real time."""

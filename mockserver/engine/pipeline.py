@@ -91,6 +91,13 @@ class Pipeline:
         self._journal(request, response, operation, elapsed)
         return response
 
+    def reject(self, request: Request, error: ApiError) -> Response:
+        """Answer `error` for a request that is not run through the flow (the HTTP layer could
+        not read it in full), in the contract's error shape, journalled like any other."""
+        response = self.contract.errors.render(error, request)
+        self._journal(request, response, None, 0.0)
+        return response
+
     def _handle(self, request: Request) -> tuple[Operation | None, Response]:
         if len(request.body) > self.options.max_body_bytes:
             raise ApiError(

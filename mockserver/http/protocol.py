@@ -66,12 +66,36 @@ class EngineHttpProtocol(HttpToolsProtocol):
             else:
                 self._send_out()
                 self.transport.close()
-        except httptools.HttpParserError:
+        except httptools.HttpParserError as error:
+            # Answered by the engine, so in the contract's error shape (uvicorn's own answer is
+            # text/plain, which no contract documents); the connection then closes, since where
+            # the next request would start is unknown.
             self._send_out()
-            msg = "Invalid HTTP request received."
-            self.logger.warning(msg)
-            self.send_400_response(msg)
+            self.logger.warning("Invalid HTTP request received: %s", error)
+            self._in_request = False
+            self._write(self._malformed(error), keep_alive=False)
         self._send_out()
+
+    def _malformed(self, error: Exception) -> Response:
+        """The engine's 400 for a request httptools refused, with what was read of it."""
+        try:
+            method = self.parser.get_method().decode("ascii")
+        except (httptools.HttpParserError, UnicodeDecodeError):
+            method = "GET"
+        try:
+            path = httptools.parse_url(self.url).path.decode("latin-1") if self.url else "/"
+        except httptools.HttpParserInvalidURLError:
+            path = "/"
+        request = request_from_parts(
+            method, path, b"", self.headers, self.scheme or "http", self.server, b""
+        )
+        reason = str(error) or type(error).__name__
+        answer: Response = self._engine.malformed(
+            request,
+            f"The request is not well-formed HTTP/1.1 ({reason}); check its request line and "
+            "headers (RFC 9112).",
+        )
+        return answer
 
     def _send_out(self) -> None:
         out = self._out

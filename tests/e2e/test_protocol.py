@@ -181,6 +181,40 @@ def test_a_malformed_request_is_400_and_closed(conn: socket.socket) -> None:
     assert _closed(conn)
 
 
+def test_a_malformed_header_is_answered_in_the_contracts_error_shape(
+    mock: ServerThread, conn: socket.socket
+) -> None:
+    # Given a request whose Content-Length is not a number (schemathesis sends such headers)
+    conn.sendall(b"GET /things HTTP/1.1\r\nHost: mock\r\ncontent-length: mK\r\n\r\n")
+    # When it is answered
+    (answer,), _ = _read_answers(conn, 1)
+    # Then with a 400 problem+json (the tiny contract's error shape) naming the path and why,
+    # in the journal like any answer, and the connection is closed
+    assert answer.status == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    problem = json.loads(answer.body)
+    assert problem["instance"] == "/things"
+    assert "not well-formed HTTP/1.1" in problem["detail"]
+    assert _closed(conn)
+    last = mock.engine.journal.entries()[-1]
+    assert (last["method"], last["path"], last["status"]) == ("GET", "/things", 400)
+
+
+def test_a_malformed_header_gets_drf_detail_from_the_dmlf_mock() -> None:
+    # Given the DMLF mock, whose errors are DRF's {"detail": ...} in application/json
+    engine = MockEngine.from_path(TINY.parents[2] / "contracts" / "dmlf")
+    with ServerThread(engine) as running:
+        sock = socket.create_connection((running.host, running.port), timeout=5)
+        # When a request with a broken Content-Length reaches it
+        sock.sendall(b"GET /methods/ HTTP/1.1\r\nHost: mock\r\ncontent-length: mK\r\n\r\n")
+        (answer,), _ = _read_answers(sock, 1)
+        sock.close()
+    # Then the answer is the contract's documented error shape, not the server's plain text
+    assert answer.status == 400
+    assert answer.headers["content-type"] == "application/json"
+    assert "not well-formed HTTP/1.1" in json.loads(answer.body)["detail"]
+
+
 def test_an_upgrade_is_ignored_then_the_connection_closed(conn: socket.socket) -> None:
     # Given a request asking to switch to WebSocket (RFC 9110 7.8: a server may ignore it)
     conn.sendall(_get("/status", "Connection: Upgrade\r\nUpgrade: websocket\r\n"))
