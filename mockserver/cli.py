@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 CHECKER_MODULES = ("openapi_spec_validator", "mockserver.contract.schema_meta")
 """What the OpenAPI check imports: a prewarmed child imports it while the contract loads."""
 
@@ -121,7 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mockserver.contract import run_lint
 
         return run_lint(list(args.paths), sys.stdout)
-    return _serve(args)
+    try:
+        return _serve(args)
+    except KeyboardInterrupt:  # Ctrl-C before the server took over its signals: no traceback
+        print("specmock: interrupted while starting", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,35 @@ def test_the_readme_shows_every_serve_option() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     usage = readme.split("specmock serve CONTRACT", 1)[1].split("```", 1)[0]
     assert sorted(o for o in options if o not in usage) == []
+
+
+def _resident_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_while_starting_exits_130_without_a_traceback() -> None:
+    # Given a start that takes seconds (a million seeded aliquots)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver.cli", "serve", "contracts/freezerworks", "--quiet",
+         "--port", "1", "--seed-scale", "aliquots=1000000"],
+        cwd=ROOT, stderr=subprocess.PIPE,
+    )
+    try:
+        # When Ctrl-C arrives while it is seeding (its memory growing past what imports take)
+        for _ in range(400):
+            if process.poll() is not None or _resident_mib(process.pid) > 200:
+                break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    # Then it says so in one line and exits as shells report an interrupt
+    assert process.returncode == 130, err
+    assert b"Traceback" not in err
+    assert b"specmock: interrupted while starting" in err
