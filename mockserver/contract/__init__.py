@@ -10,7 +10,14 @@ serving: the same, with a clean OpenAPI check remembered per document (check_cac
 from mockserver.contract.check_cache import passed_before
 from mockserver.contract.diagnostics import Diagnostic, Severity
 from mockserver.contract.extensions_check import check_extensions, extensions_schema
-from mockserver.contract.lint import CHECKS, SERVE_CHECKS, check_contract, lint_contract, run_lint
+from mockserver.contract.lint import (
+    CHECKS,
+    SERVE_CHECKS,
+    check_contract,
+    lint_contract,
+    run_lint,
+    serve_checks,
+)
 from mockserver.contract.loader import find_root, load_contract
 from mockserver.contract.model import LoadedContract, RefError
 from mockserver.contract.openapi_check import check_openapi
@@ -39,7 +46,7 @@ def start_checks(
         return PendingChecks.handed_to(prewarmed, contract, remember=remember)
     if prewarmed is not None:
         prewarmed.dismiss()
-    return PendingChecks(contract, SERVE_CHECKS if remember else CHECKS)
+    return PendingChecks(contract, serve_checks(remember))
 
 
 __all__ = [

@@ -21,6 +21,12 @@ SERVE_CHECKS: tuple[Check, ...] = (remembering(check_openapi), check_extensions,
 is not checked again (check_cache.py says why and how)."""
 
 
+def serve_checks(remember: bool) -> tuple[Check, ...]:
+    """The checks `specmock serve` runs: `SERVE_CHECKS`, or every check afresh without
+    `remember` (`--no-check-cache`)."""
+    return SERVE_CHECKS if remember else CHECKS
+
+
 def check_contract(
     contract: LoadedContract, checks: tuple[Check, ...] = CHECKS
 ) -> list[Diagnostic]:

@@ -21,7 +21,7 @@ import os
 import pickle
 
 from mockserver.contract.diagnostics import Diagnostic
-from mockserver.contract.lint import CHECKS, SERVE_CHECKS, Check, check_contract
+from mockserver.contract.lint import Check, check_contract, serve_checks
 from mockserver.contract.model import LoadedContract
 from mockserver.core.prewarmed import PrewarmedChild, fork_is_useful
 
@@ -46,8 +46,8 @@ class PendingChecks:
                   remember: bool) -> PendingChecks:
         """The serve checks (every check afresh without `remember`) run by a child forked
         earlier, which has imported the OpenAPI checker while the contract was loaded."""
-        checks = SERVE_CHECKS if remember else CHECKS
-        return cls(contract, checks, child=prewarmed.run(CHECK_JOB, (contract, remember)))
+        child = prewarmed.run(CHECK_JOB, (contract, remember))
+        return cls(contract, serve_checks(remember), child=child)
 
     def result(self) -> list[Diagnostic]:
         """The diagnostics (waiting for the child, if there is one)."""
@@ -98,7 +98,7 @@ class PendingChecks:
 def check_in_child(job: tuple[LoadedContract, bool]) -> list[Diagnostic]:
     """The job of a prewarmed child: the serve checks of a contract (`remember` False: all)."""
     contract, remember = job
-    return check_contract(contract, SERVE_CHECKS if remember else CHECKS)
+    return check_contract(contract, serve_checks(remember))
 
 
 def _run_child(contract: LoadedContract, checks: tuple[Check, ...], write_end: int) -> None:
