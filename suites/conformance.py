@@ -182,3 +182,11 @@ FILE_AWARE_CHECKS: dict[str, Any] = {
 }
 """Keyword arguments for `call_and_validate`/`validate_response`: the built-in negative-data
 check replaced by its file-aware form."""
+
+
+def file_aware(additional_checks: list[Any] | None) -> dict[str, Any]:
+    """`FILE_AWARE_CHECKS` with the caller's own additional checks kept."""
+    return {
+        "excluded_checks": FILE_AWARE_CHECKS["excluded_checks"],
+        "additional_checks": [*(additional_checks or []), *FILE_AWARE_CHECKS["additional_checks"]],
+    }

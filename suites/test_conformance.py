@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
-from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from suites import budget
-from suites.conformance import FILE_AWARE_CHECKS, build_schema, negative_data_rejection_with_files
+from suites.conformance import FILE_AWARE_CHECKS, build_schema, file_aware
 from suites.context import ContractRef
 from suites.plugin import current_session
 from suites.target import Target
@@ -80,10 +79,9 @@ def test_stateful_sequences_along_links(contract: ContractRef, target: Target) -
             __tracebackhide__ = True
             case.validate_response(
                 response,
-                additional_checks=[*(additional_checks or []), negative_data_rejection_with_files],
-                excluded_checks=[negative_data_rejection],
                 transport_kwargs=kwargs or None,
                 recorder=self.recorder,
+                **file_aware(additional_checks),
             )
 
     OnTarget.run(settings=budget.machine(0.4))
