@@ -46,6 +46,9 @@ HARD_DEPTH = 32
 """Nesting at which a schema that still requires more is given up on."""
 _STACK_LIMIT = 150  # schema steps without data progress (e.g. `A: {allOf: [$ref: A]}`)
 _BUDGET = 50_000  # total generation steps of one value, against combinatorial blow-ups
+# Characters plus array items one value may hold: a schema with `minLength: 1000000000` or
+# `minItems: 100000000` is lint-clean, but writing it would stall the server for minutes.
+SIZE_BUDGET = 1_000_000
 
 _re_parser: Any = importlib.import_module("re._parser")  # sre_parse without its deprecation
 
@@ -354,6 +357,10 @@ class _RegexWriter:
             return self._in(arg)
         if kind in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, sub = arg
+            if low > SIZE_BUDGET:
+                raise _BudgetExceededError(
+                    f"the pattern repeats a part at least {low} times, more than the "
+                    f"{SIZE_BUDGET} characters the mock writes")
             count = low + self.rng.randint(0, max(0, min(self.cap, high - low)))
             return "".join(self.write(sub) for _ in range(count))
         if kind == "SUBPATTERN":
@@ -804,7 +811,15 @@ class _Generator:
         self.rng = rng
         self.lookup = _Lookup(document)
         self.checker = _Validator(self.lookup, direction)
-        self.steps = self.stack = 0
+        self.steps = self.stack = self.size = 0
+
+    def spend(self, size: int, what: str) -> None:
+        """Count `size` characters or items towards `SIZE_BUDGET`, failing before writing them."""
+        self.size += size
+        if self.size > SIZE_BUDGET:
+            raise _BudgetExceededError(
+                f"{what} needs more than the {SIZE_BUDGET} characters and items the mock writes "
+                "for one value")
 
     def value(self, schema: Any, depth: int, examples: bool) -> Any:
         """A value for `schema` at a nesting `depth`; `examples`: reuse the schema's own."""
@@ -1057,6 +1072,8 @@ class _Generator:
         high = schema.get("maxLength")
         if high is not None and low > high:
             raise GenerationError(f"minLength {low} exceeds maxLength {high}")
+        if low > SIZE_BUDGET - self.size:
+            self.spend(low, f"a string of minLength {low}")
         fmt = schema.get("format")
         pattern = schema.get("pattern")
         if isinstance(pattern, str) and _regex(pattern) is not None:
@@ -1072,6 +1089,7 @@ class _Generator:
         start = max(low, 4) if high is None or high >= 4 else low
         end = start + 12 if high is None else min(high, start + 12)
         length = self.rng.randint(start, max(start, end))
+        self.spend(length, f"a string of minLength {low}")
         text = ""
         while len(text) < length:
             text = f"{text} {self.rng.choice(_WORDS)}" if text else self.rng.choice(_WORDS)
@@ -1106,6 +1124,8 @@ class _Generator:
             return None
         try:
             return _RegexWriter(self.rng, cap).write(tree)
+        except _BudgetExceededError:
+            raise  # a repeat too long to write at any cap: trying others would not help
         except (_UnsupportedError, ValueError, IndexError):
             return None
 
@@ -1128,6 +1148,7 @@ class _Generator:
             raise GenerationError(f"minItems {low} exceeds maxItems {high}")
         count = low if depth >= SOFT_DEPTH else self.rng.randint(max(low, 1), max(low, 1) + 2)
         count = max(low, count if high is None else min(count, high))
+        self.spend(count, f"an array of minItems {low}")
         unique = schema.get("uniqueItems") is True
         seen: set[Any] = set()
         out: list[Any] = []

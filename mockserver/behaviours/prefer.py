@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mockserver.core.limits import INTEGER_TEXT, MAX_INTEGER_DIGITS, brief
 from mockserver.core.problems import ApiError
 
-_WHOLE = re.compile(r"[+-]?[0-9]+")
+_WHOLE = INTEGER_TEXT
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
 
@@ -121,5 +122,6 @@ def _flag(value: str | None) -> bool:
 
 def _seed(value: str | None) -> int:
     if value is None or not _WHOLE.fullmatch(value):
-        raise _bad(f"Prefer: seed must be a whole number, got {value!r}.")
+        raise _bad(f"Prefer: seed must be a whole number of at most {MAX_INTEGER_DIGITS} digits, "
+                   f"got {brief(repr(value), 60)}.")
     return int(value)

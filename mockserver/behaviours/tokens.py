@@ -46,6 +46,7 @@ EXPIRED = "expired"
 WRONG_TYPE = "wrong_type"
 ALGORITHM_REFUSED = "algorithm"
 MISSING_CLAIMS = "missing_claims"
+NOT_YET_VALID = "not_yet_valid"
 
 INVALID_OR_EXPIRED = "Token is invalid or expired"
 
@@ -55,8 +56,9 @@ _RESERVED_CLAIMS = frozenset({"exp", "iat", "jti"})
 DECODED_CACHE_SIZE = 4096
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 _HTTP_WHITESPACE = re.compile(r"[ \t]+")
-# exp is checked against the injected clock, not time.time(); iat and nbf are not checked
-# (simplejwt does not either), so an advanced clock never makes PyJWT refuse a fresh token.
+# exp, nbf and iat are checked against the injected clock (`_check_claims`), not by PyJWT against
+# time.time(), so an advanced clock never makes PyJWT refuse a fresh token. Like PyJWT under
+# simplejwt, a token is refused before its `nbf` or when its `iat` is still to come.
 # The claims are checked by `_check_claims`, not by PyJWT (which wants `sub` to be a string,
 # while a contract may name the user id claim `sub` and use integer ids).
 _DECODE_OPTIONS: Any = {
@@ -102,7 +104,8 @@ class TokenPair:
 @dataclass(frozen=True)
 class TokenRejected:
     """Why a token was refused: `detail` for humans, `reason` a stable machine word:
-    malformed | bad_signature | expired | wrong_type | algorithm | missing_claims."""
+    malformed | bad_signature | expired | wrong_type | algorithm | missing_claims |
+    not_yet_valid."""
 
     reason: str
     detail: str
@@ -212,8 +215,11 @@ class TokenService:
         exp = claims.get("exp")
         if not _is_number(exp):
             return TokenRejected(MISSING_CLAIMS, "Token has no 'exp' claim")
-        if not self._clock.now() < exp:
+        now = self._clock.now()
+        if not now < exp:
             return _rejected(EXPIRED)
+        if _in_the_future(claims.get("nbf"), now) or _in_the_future(claims.get("iat"), now):
+            return _rejected(NOT_YET_VALID)
         token_type = claims.get(settings.token_type_claim)
         if token_type is None:
             return TokenRejected(MISSING_CLAIMS, "Token has no type")
@@ -250,6 +256,11 @@ def parse_bearer(authorization_header: str) -> str | None:
 
 def _rejected(reason: str) -> TokenRejected:
     return TokenRejected(reason, INVALID_OR_EXPIRED)
+
+
+def _in_the_future(claim: Any, now: float) -> bool:
+    """Whether a time claim (nbf, iat) names a moment after `now`; an absent one does not."""
+    return claim is not None and (not _is_number(claim) or claim > now)
 
 
 def _is_number(value: Any) -> TypeGuard[int | float]:

@@ -40,6 +40,15 @@ FLOAT_12 = re.compile(
 )
 
 
+# How many nodes aliases may add to a document beyond those written in it. A real contract uses
+# a few aliases, if any; ten lines of nested aliases (a "billion laughs") would otherwise expand
+# to hundreds of millions of nodes when the document is walked.
+ALIAS_EXPANSION_BUDGET = 100_000
+# An alias is `*name` after a blank, a flow indicator or the start of a line; anything else with
+# a `*` (media ranges, Markdown) costs one extra walk of the node graph, never a wrong answer.
+_MAY_HOLD_ALIAS = re.compile(rb"(?:^|[\s\[{,:-])\*[^\s,\]}]")
+
+
 @dataclass(frozen=True)
 class DuplicateKey:
     """A key written twice in one mapping (1-based line and column of the second one)."""
@@ -55,6 +64,17 @@ class ContractLoader(_BaseLoader):
     def __init__(self, stream: str | bytes) -> None:
         super().__init__(stream)
         self.duplicate_keys: list[DuplicateKey] = []
+        raw = stream.encode() if isinstance(stream, str) else stream
+        self._may_hold_alias = _MAY_HOLD_ALIAS.search(raw) is not None
+
+    def get_single_data(self) -> Any:
+        """The document's data, once its aliases are known to expand within budget."""
+        node = self.get_single_node()
+        if node is None:
+            return None
+        if self._may_hold_alias:
+            _check_alias_expansion(node)
+        return self.construct_document(node)
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         """A dict whose keys are the keys' source text: `200:` and `on:` give "200" and "on"."""
@@ -82,6 +102,58 @@ class ContractLoader(_BaseLoader):
                 mark = key_node.start_mark
                 self.duplicate_keys.append(DuplicateKey(key, mark.line + 1, mark.column + 1))
             seen.add(key)
+
+
+def _check_alias_expansion(root: yaml.Node) -> None:
+    """Raise a marked YAML error when aliases make the document much larger than written.
+
+    Each node's expanded size is computed once (aliases share their node), so this walk is
+    linear in the nodes written, however far they would expand.
+    """
+    written = _children_first(root)
+    limit = len(written) + ALIAS_EXPANSION_BUDGET
+    sizes: dict[int, int] = {}
+    for node in written:
+        size = 1
+        for child in _children(node):
+            if id(child) not in sizes:  # still being walked: an alias inside its own anchor
+                raise _alias_error(node, "an alias refers to the node that contains it")
+            size += sizes[id(child)]
+        if size > limit:
+            raise _alias_error(node, f"aliases expand this document beyond {limit} nodes (it "
+                                     f"has {len(written)}); write the repeated part once and "
+                                     "$ref it instead")
+        sizes[id(node)] = size
+
+
+def _alias_error(node: yaml.Node, problem: str) -> yaml.MarkedYAMLError:
+    return yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+
+def _children_first(root: yaml.Node) -> list[yaml.Node]:
+    """Every node reachable from `root` once, each after all of its children (post-order)."""
+    seen: set[int] = set()
+    order: list[yaml.Node] = []
+    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while pending:
+        node, children_done = pending.pop()
+        if children_done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        pending.append((node, True))
+        pending.extend((child, False) for child in _children(node) if id(child) not in seen)
+    return order
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _key(mapping: yaml.MappingNode, key_node: yaml.Node) -> str:

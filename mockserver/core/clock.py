@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -13,6 +14,17 @@ class Clock(Protocol):
 
     def now(self) -> float:
         """The current time in seconds since the epoch."""
+
+
+# The latest reading a clock may show: 9999-12-31T23:59:59Z, the end of what datetime, JWT
+# libraries and HTTP dates can express. Past it, issuing a token or a date would fail.
+LATEST_READING = 253_402_300_799.0
+
+
+class ClockOutOfRangeError(ValueError):
+    """An advance that would move a clock before the epoch or past the year 9999.
+
+    Seen by whoever drives the clock (the admin API turns it into a 400, tests see it raised)."""
 
 
 class SystemClock:
@@ -52,8 +64,17 @@ class ControllableClock:
         return self._offset
 
     def advance(self, seconds: float) -> float:
-        """Move the clock forward (or back, for a negative amount); returns the new time."""
+        """Move the clock forward (or back, for a negative amount); returns the new time.
+
+        Raises `ClockOutOfRangeError`, leaving the clock as it was, when `seconds` is not finite or
+        the new reading would fall before the epoch or after `LATEST_READING`.
+        """
         with self._lock:
+            reading = self.now() + seconds if math.isfinite(seconds) else math.nan
+            if not 0 <= reading <= LATEST_READING:
+                raise ClockOutOfRangeError(
+                    f"advancing by {seconds} seconds would put the clock outside 1970-01-01 .. "
+                    f"9999-12-31; it now reads {self.now():.0f}")
             if self._frozen_at is not None:
                 self._frozen_at += seconds
             else:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from mockserver.core.clock import LATEST_READING
 from mockserver.core.exchange import Request, Response
 from mockserver.core.problems import ApiError
 from mockserver.engine.errors import ErrorRenderer
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
 ADMIN_PREFIX = "/__specmock/"
 JSON = "application/json"
+_CLOCK_COMMANDS = ('Send {"advance": seconds} (zero or more), {"freeze": true|false} or '
+                   '{"reset": true}, alone or together.')
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -93,25 +96,32 @@ class AdminApi:
         return _json({"now": clock.now(), "offset": clock.offset, "frozen": clock.frozen})
 
     def change_clock(self, request: Request) -> Response:
-        """`{"advance": seconds}`, `{"freeze": true}`, `{"freeze": false}` or `{"reset": true}`."""
+        """`{"advance": seconds}`, `{"freeze": true}`, `{"freeze": false}` or `{"reset": true}`.
+
+        The keys may be combined (reset first, then freeze, then advance). An empty command, a
+        negative or non-finite advance, or one past the year 9999 is a 400 that says what is
+        accepted, and changes nothing.
+        """
         try:
             command = orjson.loads(request.body or b"{}")
         except orjson.JSONDecodeError as exc:
-            raise ApiError("badRequest", f"The body is not JSON: {exc}.", pointer="/body") from None
-        if not isinstance(command, dict) or not command.keys() <= {"advance", "freeze", "reset"}:
-            raise ApiError(
-                "badRequest",
-                'Send {"advance": seconds}, {"freeze": true|false} or {"reset": true}.',
-                pointer="/body",
-            )
+            raise ApiError("badRequest", f"The body is not JSON: {exc}. {_CLOCK_COMMANDS}",
+                           pointer="/body") from None
+        if (not isinstance(command, dict) or not command
+                or not command.keys() <= {"advance", "freeze", "reset"}):
+            raise ApiError("badRequest", _CLOCK_COMMANDS, pointer="/body")
+        advance = command.get("advance", 0)
+        if isinstance(advance, bool) or not isinstance(advance, (int, float)) or advance < 0:
+            raise ApiError("badRequest",
+                           "advance must be a number of seconds, zero or more (the clock only "
+                           "moves forward; reset it with {\"reset\": true}).",
+                           pointer="/body/advance")
         clock = self.engine.clock
+        if advance and not 0 <= clock.now() + advance <= LATEST_READING:
+            raise ApiError("badRequest", f"advance {advance} would move the clock past the "
+                           "year 9999.", pointer="/body/advance")
         if command.get("reset"):
             clock.reset()
-        advance = command.get("advance", 0)
-        if isinstance(advance, bool) or not isinstance(advance, (int, float)):
-            raise ApiError(
-                "badRequest", "advance must be a number of seconds.", pointer="/body/advance"
-            )
         if "freeze" in command:
             clock.freeze() if command["freeze"] else clock.unfreeze()
         if advance:

@@ -6,16 +6,20 @@ schema check that follows reports it at its pointer with the schema's own words.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.documents import json_type
+from mockserver.core.limits import INTEGER_TEXT, MAX_INTEGER_DIGITS
 from mockserver.engine.schemas_util import resolve_ref
 
-_INTEGER = re.compile(r"[+-]?\d+")
-# JSON's number grammar plus a leading '+', which clients put in query strings.
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_INTEGER = INTEGER_TEXT
+# JSON's number grammar plus a leading '+', which clients put in query strings; a mantissa of more
+# digits than CPython converts to an int stays text (the schema check then reports it).
+_NUMBER = re.compile(
+    rf"[+-]?(?:\d{{1,{MAX_INTEGER_DIGITS}}}(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SCALARS = ("integer", "number", "boolean")
 _BOOLEANS = {"true": True, "false": False}
 
@@ -112,7 +116,10 @@ def coerce_text(text: str, shape: Shape) -> Any:
     if "integer" in types and _INTEGER.fullmatch(text):
         return int(text)
     if "number" in types and _NUMBER.fullmatch(text):
-        return int(text) if _INTEGER.fullmatch(text) else float(text)
+        if _INTEGER.fullmatch(text):
+            return int(text)
+        number = float(text)
+        return number if math.isfinite(number) else text  # 1e999 is no JSON number
     if "boolean" in types and text in _BOOLEANS:
         return _BOOLEANS[text]
     return text

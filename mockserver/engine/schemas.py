@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import jsonschema_rs
 
+from mockserver.core.limits import brief
 from mockserver.core.pointers import escape
 from mockserver.engine.schemas_util import resolve_ref
 from mockserver.engine.violations import Violation
@@ -63,6 +64,26 @@ def pointer_of(path: tuple[str | int, ...] | list[str | int]) -> str:
     return "".join("/" + escape(str(token)) for token in path)
 
 
+# How many failed checks one validation reports: enough for every field of a real form, bounded so
+# a 500k-element invalid array does not build a 500k-line answer.
+MAX_ERRORS = 100
+
+
+class TooDeepError(ValueError):
+    """A value nested deeper than the validator can follow; the request answers 400."""
+
+
+def _located(error: Any) -> list[SchemaError]:
+    path = tuple(error.instance_path)
+    kind = error.kind
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+        return [SchemaError((*path, str(kind.property)), brief(error.message))]
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+        return [SchemaError((*path, name), brief(f'Property "{name}" is not allowed'))
+                for name in kind.unexpected]
+    return [SchemaError(path, brief(error.message))]
+
+
 class SchemaValidator:
     """One compiled schema. Cheap to call; compiled once by `compile_schema`."""
 
@@ -72,27 +93,31 @@ class SchemaValidator:
         self._compiled = compiled
 
     def is_valid(self, value: Any) -> bool:
-        """Whether `value` passes (the fast path: no error objects are built)."""
-        return self._compiled.is_valid(value)
+        """Whether `value` passes (the fast path: no error objects are built).
+
+        Raises `TooDeepError` for a value nested beyond the validator's recursion limit.
+        """
+        try:
+            return self._compiled.is_valid(value)
+        except ValueError as exc:
+            raise TooDeepError(str(exc)) from None
 
     def schema_errors(self, value: Any) -> list[SchemaError]:
-        """Every failed check, located at the offending instance.
+        """Every failed check (at most `MAX_ERRORS`), located at the offending instance.
 
         `required` and `additionalProperties` failures point at the missing or unexpected
         property itself rather than at the object holding it, so a client sees which field.
+        Messages quote at most a few hundred characters of the input (`brief`).
         """
         found: list[SchemaError] = []
-        for error in self._compiled.iter_errors(value):
-            path = tuple(error.instance_path)
-            kind = error.kind
-            if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
-                found.append(SchemaError((*path, str(kind.property)), error.message))
-            elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
-                found.extend(SchemaError((*path, name), f'Property "{name}" is not allowed')
-                             for name in kind.unexpected)
-            else:
-                found.append(SchemaError(path, error.message))
-        return found
+        try:
+            for error in self._compiled.iter_errors(value):
+                found.extend(_located(error))
+                if len(found) >= MAX_ERRORS:
+                    break
+        except ValueError as exc:  # jsonschema-rs's recursion limit, on absurdly nested input
+            raise TooDeepError(str(exc)) from None
+        return found[:MAX_ERRORS]
 
     def errors(self, value: Any) -> list[Violation]:
         """Every failed check as a body `Violation`, pointers relative to `value`."""

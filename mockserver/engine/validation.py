@@ -27,7 +27,7 @@ from mockserver.engine.bodies import (
 )
 from mockserver.engine.mediatypes import best_range, essence, is_json
 from mockserver.engine.parameters import ParameterReader, ParameterSpec, declared_parameters
-from mockserver.engine.schemas import SchemaValidator, compile_schema, pointer_of
+from mockserver.engine.schemas import SchemaValidator, TooDeepError, compile_schema, pointer_of
 from mockserver.engine.schemas_util import resolve_ref
 from mockserver.engine.violations import Violation
 
@@ -126,10 +126,13 @@ class RequestValidator:
                               values["header"], None, None, values["cookie"])
         read = _read_body(plan, media_type or "", request)
         instance["body"] = read.seen
-        if read.problems or not plan.validator.is_valid(instance):
-            found = [*read.problems, *_violations(plan.validator, instance, read.ignored)]
-            if found:
-                raise _failure(found)
+        try:
+            if read.problems or not plan.validator.is_valid(instance):
+                found = [*read.problems, *_violations(plan.validator, instance, read.ignored)]
+                if found:
+                    raise _failure(found)
+        except TooDeepError:
+            raise _failure([Violation("body", "", "/body", _TOO_DEEP)]) from None
         return ValidInput(values["path"], {**extra, **query}, values["header"], read.value,
                           media_type, values["cookie"])
 
@@ -144,6 +147,10 @@ class RequestValidator:
             detail = _unsupported(media_type, self.accepted_media_types)
             raise ApiError("unsupportedMediaType", detail)
         return self._plans[matched], media_type
+
+
+_TOO_DEEP = ("The body is nested too deeply to be checked; send JSON nested at most a few "
+             "hundred levels.")
 
 
 def _read_body(plan: _BodyPlan, media_type: str, request: Request) -> _ReadBody:

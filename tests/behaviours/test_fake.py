@@ -770,3 +770,26 @@ def test_every_response_schema_of_the_contracts_generates_valid_values(contract:
                 assert not errors, (label, seed, dynamic, errors[:3], value)
     # And generating never changed the contract
     assert document == pristine
+
+
+# --- the size budget ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("schema", [
+    {"type": "string", "minLength": 1_000_000_000},
+    {"type": "string", "minLength": 2_000_000, "pattern": "^a+$"},
+    {"type": "string", "pattern": "^x{100000000}$"},
+    {"type": "array", "minItems": 100_000_000, "items": {"type": "integer"}},
+    {"type": "array", "minItems": 2000, "items": {"type": "string", "minLength": 1000}},
+])
+def test_a_value_larger_than_the_size_budget_is_refused_before_it_is_written(
+        schema: dict[str, Any]) -> None:
+    # Given a lint-clean schema whose smallest value is larger than the mock writes
+    # When a value is generated
+    # Then generation stops with a reason instead of writing gigabytes
+    with pytest.raises(GenerationError, match=r"the mock writes|more than"):
+        gen(schema)
+
+
+def test_a_value_within_the_size_budget_is_written() -> None:
+    value = gen({"type": "string", "minLength": 500_000, "maxLength": 500_000})
+    assert len(value) == 500_000

@@ -515,3 +515,41 @@ def test_parse_bearer_returns_the_token_it_was_given(token: str, scheme: str) ->
     # When it is parsed
     # Then the token comes back unchanged
     assert parse_bearer(f"{scheme} {token}") == token
+
+
+# --- time claims, as PyJWT checks them under simplejwt ----------------------------------------
+
+@pytest.mark.parametrize("claim", ["nbf", "iat"])
+def test_a_token_whose_time_claim_is_still_to_come_is_refused(claim: str) -> None:
+    # Given a correctly signed token whose nbf (or iat) lies a second after the clock's reading
+    service, _ = make_service()
+    token = signed_claims(full_claims(**{claim: int(T0) + 1}))
+
+    # When it is verified
+    result = service.verify(token)
+
+    # Then it is refused as not yet valid, with simplejwt's words
+    assert rejected_reason(result) == "not_yet_valid"
+    assert isinstance(result, TokenRejected)
+    assert result.detail == "Token is invalid or expired"
+
+
+def test_a_token_becomes_valid_when_the_clock_reaches_its_nbf() -> None:
+    # Given a token not valid before ten seconds from now
+    service, clock = make_service()
+    token = signed_claims(full_claims(nbf=int(T0) + 10))
+    assert rejected_reason(service.verify(token)) == "not_yet_valid"
+
+    # When the clock reaches that moment
+    clock.advance(10)
+
+    # Then it verifies
+    assert isinstance(service.verify(token), dict)
+
+
+@given(st.sampled_from(["nbf", "iat"]), st.one_of(st.text(max_size=5), st.booleans(),
+                                                  st.lists(st.integers(), max_size=2)))
+def test_a_time_claim_that_is_not_a_number_is_refused(claim: str, value: Any) -> None:
+    service, _ = make_service()
+    token = signed_claims(full_claims(**{claim: value}))
+    assert isinstance(service.verify(token), TokenRejected)

@@ -93,7 +93,43 @@ def test_alias_that_contains_itself(write: Write, tmp_path: Path) -> None:
     # When it is loaded
     contract = load_contract(tmp_path)
 
-    # Then that is a diagnostic, not a RecursionError
-    assert found(contract.diagnostics, tmp_path) == [
-        ("openapi.yaml", "", "the document is nested too deeply to load", None)
-    ]
+    # Then that is a diagnostic at the anchor's node, not a RecursionError
+    [(file, pointer, message, _)] = found(contract.diagnostics, tmp_path)
+    assert (file, pointer) == ("openapi.yaml", "")
+    assert message.startswith("invalid YAML at ")
+    assert message.endswith(": an alias refers to the node that contains it")
+
+
+def _alias_bomb(levels: int) -> str:
+    """A "billion laughs": each level an array of nine aliases of the level below."""
+    lines = ['x-l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"x-l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_aliases_that_expand_past_the_budget_are_one_diagnostic(write: Write,
+                                                                tmp_path: Path) -> None:
+    # Given ten lines of nested aliases that would expand to about 400 million nodes
+    write("openapi.yaml", openapi("paths: {}\n" + _alias_bomb(9)))
+
+    # When the contract is loaded
+    contract = load_contract(tmp_path)
+
+    # Then loading stops at the budget with one diagnostic saying what to do instead
+    [(file, _, message, _)] = found(contract.diagnostics, tmp_path)
+    assert file == "openapi.yaml"
+    assert "aliases expand this document beyond" in message
+    assert "$ref" in message
+
+
+def test_a_few_aliases_within_the_budget_load_as_written(write: Write, tmp_path: Path) -> None:
+    # Given aliases that expand to a few thousand nodes
+    write("openapi.yaml", openapi("paths: {}\n" + _alias_bomb(3)))
+
+    # When the contract is loaded
+    contract = load_contract(tmp_path)
+
+    # Then every alias is expanded as YAML says
+    assert contract.loaded
+    assert len(contract.document["x-l2"]) == 9
+    assert contract.document["x-l2"][8][8] == ["lol"] * 9

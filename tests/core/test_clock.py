@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from mockserver.core.clock import ControllableClock
+import math
+
+import pytest
+
+from mockserver.core.clock import LATEST_READING, ClockOutOfRangeError, ControllableClock
 
 
 class FakeBase:
@@ -59,3 +63,29 @@ def test_reset_returns_to_the_base_time_running() -> None:
     clock.freeze()
     clock.reset()
     assert (clock.now(), clock.frozen) == (1000.0, False)
+
+
+def test_an_advance_past_the_year_9999_is_refused_and_changes_nothing() -> None:
+    # Given a clock
+    clock = ControllableClock(FakeBase())
+
+    # When it is advanced by the largest float, twice
+    for _ in range(2):
+        with pytest.raises(ClockOutOfRangeError):
+            clock.advance(1.7e308)
+
+    # Then it reads as before, and a reading is still a finite time
+    assert clock.now() == 1000.0
+
+
+@pytest.mark.parametrize("seconds", [math.inf, -math.inf, math.nan, -1001.0])
+def test_an_advance_that_is_not_finite_or_before_the_epoch_is_refused(seconds: float) -> None:
+    clock = ControllableClock(FakeBase())
+    with pytest.raises(ClockOutOfRangeError):
+        clock.advance(seconds)
+    assert clock.now() == 1000.0
+
+
+def test_an_advance_to_the_last_second_of_9999_is_allowed() -> None:
+    clock = ControllableClock(FakeBase())
+    assert clock.advance(LATEST_READING - 1000.0) == LATEST_READING

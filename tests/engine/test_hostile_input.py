@@ -1,0 +1,176 @@
+"""Input chosen to break a server: never a 500 and never an answer as large as the input.
+
+Each test sends one kind of hostile input to the engine in process (tests/fixtures/tiny) and
+asserts the status a client gets and that the answer stays small.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from urllib3 import encode_multipart_formdata
+
+from mockserver.core.limits import MAX_INTEGER_DIGITS, MAX_QUOTED_CHARS, brief, whole_number
+from mockserver.engine.app import MockEngine
+from mockserver.engine.options import EngineOptions
+from tests.engine.test_pipeline import TINY, login, payload, send
+
+HUGE_INTEGER = "9" * (MAX_INTEGER_DIGITS + 700)
+# An answer may quote a few hundred characters of the input, plus its own words and pointers.
+SMALL_ANSWER = 4 * MAX_QUOTED_CHARS
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return yaml.safe_load(TINY.read_text())
+
+
+@pytest.fixture
+def engine(document: dict[str, Any]) -> MockEngine:
+    return MockEngine(document, EngineOptions(check_responses=True))
+
+
+@pytest.fixture
+def token(engine: MockEngine) -> str:
+    return login(engine)["access"]
+
+
+def _book(**fields: Any) -> dict[str, Any]:
+    return {"title": "Dune", "isbn": "978-0441013593", "shelf": 3, "genre": "sf", **fields}
+
+
+def test_an_integer_path_id_beyond_the_digit_limit_is_404(engine: MockEngine, token: str) -> None:
+    # Given a book id with more digits than CPython turns into an int
+    # When it is read
+    response = send(engine, "GET", f"/books/{HUGE_INTEGER}", token=token)
+
+    # Then it names no resource: 404, as any other id off the path's schema
+    assert response.status == 404
+
+
+def test_an_integer_query_value_beyond_the_digit_limit_is_400(engine: MockEngine,
+                                                               token: str) -> None:
+    # When a list is asked for with a limit of five thousand digits
+    response = send(engine, "GET", "/books", token=token, query=f"limit={HUGE_INTEGER}")
+
+    # Then the parameter is refused by name, and the answer quotes only part of the value
+    assert response.status == 400
+    assert payload(response)["pointer"] == "/query/limit"
+    assert len(response.body) < SMALL_ANSWER
+
+
+def test_an_integer_form_field_beyond_the_digit_limit_is_400(engine: MockEngine,
+                                                              token: str) -> None:
+    # Given a multipart create whose integer field has five thousand digits
+    before = len(payload(send(engine, "GET", "/books", token=token)))
+    body, content_type = encode_multipart_formdata(
+        {**{k: str(v) for k, v in _book().items()}, "shelf": HUGE_INTEGER})
+
+    # When it is sent
+    response = send(engine, "POST", "/books", token=token, body=body,
+                    headers={"content-type": content_type})
+
+    # Then the field is refused, nothing is stored, and the answer stays small
+    assert response.status == 400
+    assert payload(response)["pointer"] == "/body/shelf"
+    assert len(response.body) < SMALL_ANSWER
+    assert len(payload(send(engine, "GET", "/books", token=token))) == before
+
+
+def test_a_prefer_seed_beyond_the_digit_limit_is_400(engine: MockEngine) -> None:
+    # When a static answer is asked for with a seed of five thousand digits
+    response = send(engine, "GET", "/status", headers={"prefer": f"seed={HUGE_INTEGER}"})
+
+    # Then the preference is refused in a few words
+    assert response.status == 400
+    assert "Prefer: seed" in payload(response)["detail"]
+    assert len(response.body) < SMALL_ANSWER
+
+
+@pytest.mark.parametrize("depth", [300, 1000])
+def test_json_nested_beyond_the_validators_reach_is_400(engine: MockEngine, token: str,
+                                                        depth: int) -> None:
+    # Given a create whose extra field nests arrays hundreds of levels deep
+    nested = "[" * depth + "]" * depth
+    body = json.dumps(_book())[:-1] + f', "extra": {nested}}}'
+
+    # When it is sent
+    response = send(engine, "POST", "/books", token=token, body=body.encode(),
+                    headers={"content-type": "application/json"})
+
+    # Then it is a 400 about the body, not a 500 from the validator's recursion limit
+    assert response.status == 400
+    assert payload(response)["pointer"].startswith("/body")
+
+
+def test_an_invalid_array_of_many_items_gets_a_bounded_answer(engine: MockEngine,
+                                                              token: str) -> None:
+    # Given a create whose integer field is a list of fifty thousand strings
+    body = json.dumps(_book(shelf=["x" * 20] * 50_000)).encode()
+
+    # When it is sent
+    response = send(engine, "POST", "/books", token=token, body=body,
+                    headers={"content-type": "application/json"})
+
+    # Then it is refused with an answer a tiny fraction of the input's size
+    assert response.status == 400
+    assert len(response.body) < SMALL_ANSWER
+    assert len(body) > 100 * len(response.body)
+
+
+@given(st.text(max_size=2000))
+def test_brief_never_exceeds_its_limit_by_more_than_its_note(text: str) -> None:
+    # When any message is cut
+    cut = brief(text, 50)
+
+    # Then it is the message itself when short, else its start and how much was left out
+    if len(text) <= 50:
+        assert cut == text
+    else:
+        assert cut.startswith(text[:50])
+        assert cut.endswith(f"({len(text) - 50} more characters)")
+
+
+@given(st.integers(min_value=-(10**80), max_value=10**80))
+def test_whole_number_reads_every_integer_written_in_decimal(value: int) -> None:
+    assert whole_number(str(value)) == value
+
+
+def test_whole_number_refuses_text_past_the_digit_limit() -> None:
+    assert whole_number("1" * MAX_INTEGER_DIGITS) is not None
+    assert whole_number("1" * (MAX_INTEGER_DIGITS + 1)) is None
+
+
+# --- the admin clock ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [{}, {"advance": -60}, {"advance": 1.7e308},
+                                     {"advance": 60, "rewind": True}])
+def test_a_clock_command_it_cannot_carry_out_is_400_and_changes_nothing(
+        engine: MockEngine, command: dict[str, Any]) -> None:
+    # Given the mock's clock reading
+    before = payload(send(engine, "GET", "/__specmock/clock"))["offset"]
+
+    # When the admin API is asked to move it in a way it does not accept
+    response = send(engine, "POST", "/__specmock/clock", json_body=command)
+
+    # Then that is a 400 saying what is accepted, and the clock is where it was
+    assert response.status == 400
+    assert "advance" in payload(response)["detail"]
+    assert payload(send(engine, "GET", "/__specmock/clock"))["offset"] == before
+
+
+def test_tokens_are_still_issued_after_a_refused_huge_advance(engine: MockEngine) -> None:
+    # Given two refused attempts to push the clock past the year 9999
+    for _ in range(2):
+        send(engine, "POST", "/__specmock/clock", json_body={"advance": 1.7e308})
+
+    # When a client logs in
+    tokens = login(engine)
+
+    # Then it gets its tokens
+    assert tokens["access"]
