@@ -7,8 +7,11 @@ new id is returned (the Freezerworks document's behaviour).
 
 The cache is bounded by count and by an estimate of memory, least recently used first out,
 and ids expire `ttl` seconds after creation on the injected clock. A snapshot of an unfiltered
-list shares the collection's id list (a view bounded by its length); only filtered results own
-a list, and only those count towards the memory bound beyond a small fixed cost.
+list shares the collection's id list (a view bounded by its length); filtered results own a
+list. Both are charged for what they keep alive: an owned list by itself, a shared one once
+for all the sets that pin it. The collection replaces its list after deletes, so sets taken
+before and after a delete pin different lists, and each such list counts until its last set
+goes; without that, 1000 sets at a million records would pin gigabytes charged as nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class DataSet:
     length: int
     created: float
     cost: int
+    shared: bool = False  # `ids` is the collection's list (charged once, in the cache)
 
     def window(self, start: int, limit: int) -> Sequence[RecordId]:
         """The ids of one page (never past the snapshot's length)."""
@@ -62,6 +66,9 @@ class DataSetCache:
         # LRU bound evicted are not kept alive here, and the queue itself stays bounded.
         self._by_creation: deque[tuple[float, str]] = deque()
         self._bytes = 0
+        # Shared id lists by identity: [the sets pinning it, its cost]. The sets keep the list
+        # alive, so its id() cannot be reused while it is a key here.
+        self._pinned: dict[int, list[int]] = {}
         self._lock = threading.Lock()
 
     def find(self, dataset_id: str | None, query: Hashable) -> DataSet | None:
@@ -84,10 +91,11 @@ class DataSetCache:
         """Cache a query result; `owned` says whether `ids` is a list made for it alone."""
         cost = FIXED_COST + (ID_COST * len(ids) if owned else 0)
         with self._lock:
-            dataset = DataSet(self._new_id(), query, ids, len(ids), self.clock.now(), cost)
+            dataset = DataSet(self._new_id(), query, ids, len(ids), self.clock.now(), cost,
+                              shared=not owned)
             self._sets[dataset.dataset_id] = dataset
             self._by_creation.append((dataset.created, dataset.dataset_id))
-            self._bytes += cost
+            self._bytes += cost + (self._pin(ids) if not owned else 0)
             self._evict()
             return dataset
 
@@ -96,6 +104,7 @@ class DataSetCache:
         with self._lock:
             self._sets.clear()
             self._by_creation.clear()
+            self._pinned.clear()
             self._bytes = 0
 
     @property
@@ -124,7 +133,26 @@ class DataSetCache:
     def _drop(self, dataset_id: str) -> None:
         dataset = self._sets.pop(dataset_id, None)
         if dataset is not None:
-            self._bytes -= dataset.cost
+            self._bytes -= dataset.cost + (self._unpin(dataset.ids) if dataset.shared else 0)
+
+    def _pin(self, ids: Sequence[RecordId]) -> int:
+        """Count one more set pinning `ids`; the bytes newly charged (the list's, if first)."""
+        entry = self._pinned.get(id(ids))
+        if entry is not None:
+            entry[0] += 1
+            return 0
+        cost = ID_COST * len(ids)
+        self._pinned[id(ids)] = [1, cost]
+        return cost
+
+    def _unpin(self, ids: Sequence[RecordId]) -> int:
+        """Count one set fewer pinning `ids`; the bytes freed (the list's, if it was the last)."""
+        entry = self._pinned[id(ids)]
+        entry[0] -= 1
+        if entry[0]:
+            return 0
+        del self._pinned[id(ids)]
+        return entry[1]
 
     def _new_id(self) -> str:
         while True:

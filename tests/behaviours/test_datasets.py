@@ -48,11 +48,61 @@ def test_the_least_recently_used_set_goes_first_when_full() -> None:
     assert cache.find(first.dataset_id, "a") is first
 
 
-def test_owned_snapshots_count_their_ids_and_shared_ones_do_not() -> None:
+def test_an_owned_snapshot_is_charged_for_its_ids() -> None:
     cache = _cache()
     cache.create("owned", list(range(1000)), owned=True)
-    cache.create("shared", list(range(1000)), owned=False)
-    assert cache.bytes == 2 * FIXED_COST + 1000 * ID_COST
+    assert cache.bytes == FIXED_COST + 1000 * ID_COST
+
+
+def test_a_shared_list_is_charged_once_for_all_the_sets_that_pin_it() -> None:
+    # Given one collection id list
+    live = list(range(1000))
+    cache = _cache()
+
+    # When three data sets are taken of it
+    for query in ("a", "b", "c"):
+        cache.create(query, live, owned=False)
+
+    # Then the list counts once, each set its own bookkeeping
+    assert cache.bytes == 3 * FIXED_COST + 1000 * ID_COST
+
+
+def test_sets_pinning_different_lists_are_each_charged_for_theirs() -> None:
+    # Given a set taken before a delete and one after (the collection made a new list)
+    cache = _cache()
+    cache.create("before", list(range(1000)), owned=False)
+    cache.create("after", list(range(999)), owned=False)
+
+    # Then both lists are kept alive, and both are charged
+    assert cache.bytes == 2 * FIXED_COST + 1999 * ID_COST
+
+
+def test_a_shared_lists_charge_goes_with_the_last_set_that_pins_it() -> None:
+    # Given two sets sharing a list, in a cache of at most one set
+    live = list(range(1000))
+    cache = _cache(max_sets=1)
+    cache.create("a", live, owned=False)
+    cache.create("b", live, owned=False)  # evicts "a": the list is still pinned by "b"
+    assert cache.bytes == FIXED_COST + 1000 * ID_COST
+
+    # When the last one goes too
+    cache.create("c", [], owned=True)
+
+    # Then the list is no longer charged
+    assert cache.bytes == FIXED_COST
+
+
+def test_pinned_lists_after_deletes_are_bounded_by_max_bytes() -> None:
+    # Given a 1 MiB cache over a collection whose list is replaced after every delete
+    cache = _cache(max_sets=1000, max_bytes=1024 * 1024)
+
+    # When 500 sets are each taken of a different 10,000-id list
+    for n in range(500):
+        cache.create(("q", n), list(range(10_000 - n)), owned=False)
+
+    # Then old sets are evicted so the lists they pin stay within the bound
+    assert cache.bytes <= 1024 * 1024
+    assert cache.count < 500
 
 
 def test_ten_thousand_distinct_data_sets_stay_under_the_bounds() -> None:
