@@ -6,6 +6,8 @@ import random
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from mockserver.core.memory import deep_size
+
 
 def seed_records(seed: dict[str, Any] | None, rng: random.Random) -> Iterator[dict[str, Any]]:
     """The literal `records` (copied), then `generate.count` records made field by field."""
@@ -38,3 +40,23 @@ def _maker(spec: dict[str, Any], rng: random.Random) -> Callable[[int], Any]:
         text = str(spec["format"])
         return lambda n: text.replace("{n}", str(n))
     raise ValueError(f"unknown generator {sorted(spec)}")  # the linter rejects this earlier
+
+
+# Beyond the record itself, each stored record costs its slot in the store's dict, its place in
+# the id order and the shared bookkeeping around them (measured: about 150 bytes a record at
+# 200,000 Freezerworks aliquots, whose records are 550 bytes).
+STORE_OVERHEAD_PER_RECORD = 150
+SAMPLE_SIZE = 200
+
+
+def estimated_bytes(seed: dict[str, Any], count: int) -> int:
+    """Memory that `count` generated records of this seed will take once stored, estimated from
+    a sample of `SAMPLE_SIZE` records made by the same generators."""
+    generate = seed.get("generate") or {}
+    sample_count = min(count, SAMPLE_SIZE)
+    if not sample_count:
+        return 0
+    sample = list(seed_records({"generate": {**generate, "count": sample_count}},
+                               random.Random(0)))
+    per_record = deep_size(sample) / sample_count + STORE_OVERHEAD_PER_RECORD
+    return int(per_record * count)

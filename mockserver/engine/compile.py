@@ -34,11 +34,13 @@ from mockserver.behaviours.representation import (
     SirenAction,
     SirenRepresentation,
 )
+from mockserver.behaviours.seed import SAMPLE_SIZE, estimated_bytes
 from mockserver.behaviours.state import CollectionSpec, State
 from mockserver.behaviours.static import StaticResponder
 from mockserver.behaviours.tokens import TokenService, TokenSettings
 from mockserver.behaviours.tokens_actions import IssueToken, RefreshToken
 from mockserver.core.clock import Clock
+from mockserver.core.memory import available_bytes, human
 from mockserver.engine.errors import ErrorRenderer
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.routing import Router
@@ -166,7 +168,20 @@ def _scaled(specs: dict[str, CollectionSpec], scale: dict[str, int]) -> dict[str
         out[name] = replace(
             spec, seed={**(spec.seed or {}), "generate": {**generate, "count": count}}
         )
+        _refuse_what_will_not_fit(name, count, out[name].seed or {}, available_bytes())
     return out
+
+
+def _refuse_what_will_not_fit(name: str, count: int, seed: dict[str, Any],
+                              available: int | None) -> None:
+    """Refuse a scale whose estimated records exceed the memory the machine has now."""
+    needed = estimated_bytes(seed, count)
+    if available is not None and needed > available:
+        raise SeedScaleError(
+            f"--seed-scale {name}={count}: the records would take about {human(needed)} "
+            f"(estimated from {min(count, SAMPLE_SIZE)} generated), but only "
+            f"{human(available)} of memory is available; ask for at most "
+            f"{count * available // needed:,} records")
 
 
 def pagination_spec(root: dict[str, Any], options: EngineOptions) -> PaginationSpec:
