@@ -16,6 +16,7 @@ from mockserver.behaviours.paths import ResourcePaths
 from mockserver.behaviours.state import FILES_PREFIX, CollectionSpec
 from mockserver.behaviours.store import Record
 from mockserver.core.exchange import Request
+from mockserver.core.limits import rememberable
 from mockserver.core.memo import BoundedMemo
 
 # How many (record, base URL) pairs keep their list sub-entity remembered (oldest forgotten first).
@@ -30,6 +31,9 @@ class Representation(Protocol):
 
     def listing(self, outcome: ListOutcome, request: Request) -> Any:
         """The body for a list (or a page of one)."""
+
+    def forget(self) -> None:
+        """Drop whatever it remembers of records (state was reset)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,9 @@ class PlainRepresentation:
         """A JSON array of the records."""
         spec = self.specs[outcome.collection]
         return [absolute_files(spec, r, request.base_url) for r in outcome.records]
+
+    def forget(self) -> None:
+        """Nothing to drop: plain records are not remembered."""
 
 
 def absolute_files(spec: CollectionSpec, record: Record, base_url: str) -> Record:
@@ -136,7 +143,13 @@ class SirenRepresentation:
         if kept is not None and kept[0] is record:
             return kept[1]
         item = {**self._entity(collection, record, base_url), "rel": ["item"]}
-        return self._items.remember(key, (record, item))[1]
+        if rememberable(base_url):
+            self._items.remember(key, (record, item))
+        return item
+
+    def forget(self) -> None:
+        """Drop every remembered sub-entity (on reset: the records they hold are gone)."""
+        self._items.clear()
 
     def _entity(self, collection: str, record: Record, base_url: str) -> dict[str, Any]:
         spec = self.specs[collection]

@@ -28,3 +28,14 @@ def brief(message: str, limit: int = MAX_QUOTED_CHARS) -> str:
     if len(message) <= limit:
         return message
     return f"{message[:limit]}... ({len(message) - limit} more characters)"
+
+# The longest key text a memo remembers. A base URL is scheme, a host name (at most 253
+# characters by RFC 1035) and a port; a path longer than this is a client's choice, not an API's.
+# Longer keys are answered the long way and never kept, so no client can fill memory through the
+# Host header or the URL.
+MAX_REMEMBERED_KEY_CHARS = 300
+
+
+def rememberable(*texts: str) -> bool:
+    """Whether keys made of these texts are short enough to be remembered."""
+    return sum(map(len, texts)) <= MAX_REMEMBERED_KEY_CHARS

@@ -96,6 +96,8 @@ class MockEngine:
     def reset(self) -> None:
         """State back to the seed, data sets forgotten, journal emptied, clock back to real time."""
         self.contract.state.reset()
+        self.pipeline.forget()
+        self.contract.representation.forget()
         if self.contract.datasets is not None:
             self.contract.datasets.clear()
         self.journal.clear()

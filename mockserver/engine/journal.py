@@ -12,6 +12,11 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.limits import brief
+
+# How much of a request's path and of its query an entry keeps.
+JOURNAL_URL_CHARS = 2048
+
 _Row = tuple[float, str, str, str, int, float, "str | None"]
 
 
@@ -55,7 +60,9 @@ class Journal:
     ) -> None:
         """Add an entry from its fields (what `record` does, without building a `JournalEntry`);
         `duration_ms` is kept as measured and rounded to microseconds when read."""
-        row = (time, method, path, query, status, duration_ms, operation_id)
+        # A client chooses the URL's length; the journal keeps enough of it to recognise.
+        row = (time, method, brief(path, JOURNAL_URL_CHARS), brief(query, JOURNAL_URL_CHARS),
+               status, duration_ms, operation_id)
         with self._lock:
             self._entries.append(row)
 

@@ -34,6 +34,7 @@ from mockserver.behaviours.prefer import parse_prefer
 from mockserver.behaviours.store import Record
 from mockserver.core.clock import Clock
 from mockserver.core.exchange import Request, Response
+from mockserver.core.limits import rememberable
 from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
@@ -128,7 +129,7 @@ class Pipeline:
         if match is not None:
             return match
         found = self.contract.router.match(path)
-        if isinstance(found, RouteMatch):
+        if isinstance(found, RouteMatch) and rememberable(path):
             self._routes.remember(path, found)
         return found
 
@@ -202,7 +203,14 @@ class Pipeline:
         if kept is not None and kept[0] is record:
             return kept[1]
         body = self.contract.representation.record(outcome.collection, record, request)
-        return self._record_bodies.remember(key, (record, orjson.dumps(body)))[1]
+        encoded = orjson.dumps(body)
+        if rememberable(request.base_url):
+            self._record_bodies.remember(key, (record, encoded))
+        return encoded
+
+    def forget(self) -> None:
+        """Drop every remembered body (on reset: the records they hold are gone from state)."""
+        self._record_bodies.clear()
 
     def _media_type(self, operation: Operation, status: int) -> str | None:
         """`operation.media_type_for(status)`, remembered (operations live as long as we do)."""
