@@ -262,13 +262,8 @@ class _Writer:
     def _check_unique(self, record: Record, record_id: RecordId) -> None:
         spec = self.ctx.spec
         for name in spec.unique:
-            value = record.get(name)
-            for other in self.ctx.records:
-                if (
-                    other.get(name) == value
-                    and spec.coerce_id(other.get(spec.id_field)) != record_id
-                ):
-                    raise _conflict(spec, name)
+            if self.ctx.records.ids_with(name, record.get(name)) - {record_id}:
+                raise _conflict(spec, name)
 
     def _store_files(self, fields: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -132,8 +132,9 @@ class State:
         self.files = FileStore()
         self.collections = {
             name: InMemoryCollection(
-                (spec.coerce_id(record.get(spec.id_field)) or 0, record)
-                for record in seed_records(spec.seed, rng)
+                ((spec.coerce_id(record.get(spec.id_field)) or 0, record)
+                 for record in seed_records(spec.seed, rng)),
+                indexed=spec.unique,
             )
             for name, spec in self.specs.items()
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -76,3 +78,26 @@ def test_the_store_agrees_with_a_dict_model(ops: list[tuple[str, int]]) -> None:
     assert list(store) == list(model.values())
     assert len(store) == len(model)
     assert store.page(2, 3) == list(model.values())[2:5]
+
+
+_VALUES = st.one_of(st.none(), st.integers(0, 3), st.sampled_from(["a", "b"]),
+                    st.lists(st.integers(0, 1), max_size=2))
+_WRITES = st.lists(st.tuples(st.sampled_from(["put", "delete"]), st.integers(1, 6), _VALUES,
+                             st.booleans()), max_size=40)
+
+
+@given(_WRITES)
+def test_an_indexed_field_finds_exactly_the_records_a_scan_finds(
+        writes: list[tuple[str, int, Any, bool]]) -> None:
+    # Given any sequence of creates, replaces and deletes (some records lack the field)
+    store = InMemoryCollection(indexed=["code"])
+    for action, record_id, value, has_field in writes:
+        if action == "put":
+            store.put(record_id, {"id": record_id, **({"code": value} if has_field else {})})
+        else:
+            store.delete(record_id)
+
+    # Then for every value, the index names the same ids as comparing every record
+    for _, _, value, _ in writes:
+        scanned = {r["id"] for r in store if r.get("code") == value}
+        assert store.ids_with("code", value) == scanned
