@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="largest accepted request body in bytes (larger: 413)",
     )
     serve.add_argument(
+        "--max-file-store",
+        type=_positive_int,
+        default=256 * 1024 * 1024,
+        metavar="BYTES",
+        help="bytes of uploads kept at once (past it a write with files: 413)",
+    )
+    serve.add_argument(
         "--check-responses",
         action="store_true",
         help="check every answer against the contract (500 on a mismatch)",
@@ -166,6 +173,7 @@ def _serve(args: argparse.Namespace) -> int:
         offset_unit=args.offset_unit,
         seed_scale=dict(args.seed_scale),
         max_body_bytes=args.max_body,
+        max_file_store_bytes=args.max_file_store,
         check_responses=args.check_responses,
     )
     try:

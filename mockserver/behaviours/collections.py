@@ -24,7 +24,7 @@ from mockserver.behaviours.outcomes import (
 )
 from mockserver.behaviours.pagination import PaginationSpec, window
 from mockserver.behaviours.paths import ResourcePaths
-from mockserver.behaviours.state import CollectionSpec, State
+from mockserver.behaviours.state import CollectionSpec, FileStoreFullError, State
 from mockserver.behaviours.store import InMemoryCollection, Record, RecordId
 from mockserver.core.problems import ApiError
 
@@ -266,9 +266,12 @@ class _Writer:
                 raise _conflict(spec, name)
 
     def _store_files(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return {
-            k: self.ctx.state.files.keep(v).path if _is_file(v) else v for k, v in fields.items()
-        }
+        files = self.ctx.state.files
+        try:
+            files.room_for([v for v in fields.values() if _is_file(v)])
+        except FileStoreFullError as full:
+            raise ApiError("payloadTooLarge", str(full), status=413) from None
+        return {k: files.keep(v).path if _is_file(v) else v for k, v in fields.items()}
 
     def _rewrite(self, call: Call, base: Callable[[Record], Record]) -> Outcome:
         """Update or replace the record the path names, starting from `base(existing)`."""
@@ -289,6 +292,9 @@ class _Writer:
             self.ctx.spec.id_field: record_id,
         }
         self.ctx.records.put(record_id, record)
+        for name in self.ctx.spec.files:  # a replaced upload is no longer reachable
+            if base.get(name) != record.get(name):
+                self.ctx.state.files.release(base.get(name))
         return record
 
 
@@ -355,8 +361,10 @@ class DeleteRecord:
     ctx: CollectionContext
 
     def __call__(self, call: Call) -> Outcome:
-        record_id, _ = self.ctx.find(call)
+        record_id, record = self.ctx.find(call)
         self.ctx.records.delete(record_id)
+        for name in self.ctx.spec.files:  # its uploads go with it
+            self.ctx.state.files.release(record.get(name))
         return EmptyOutcome()
 
 

@@ -81,13 +81,42 @@ class StoredFile:
         return f"{FILES_PREFIX}{self.file_id}/{self.filename}"
 
 
-class FileStore:
-    """Uploaded files by id."""
+DEFAULT_FILE_STORE_BYTES = 256 * 1024 * 1024
 
-    def __init__(self) -> None:
+
+class FileStoreFullError(ValueError):
+    """An upload that would take the file store past its byte budget.
+
+    Seen by: the collection writers, which answer 413 in the contract's error shape."""
+
+
+class FileStore:
+    """Uploaded files by id, within a budget of bytes; a file goes with the record holding it."""
+
+    def __init__(self, max_bytes: int = DEFAULT_FILE_STORE_BYTES) -> None:
         self._files: dict[str, StoredFile] = {}
         self._counter = 0
+        self._bytes = 0
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
+
+    @property
+    def bytes(self) -> int:
+        """The bytes of every kept file."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def room_for(self, parts: list[FilePart]) -> None:
+        """Raise `FileStoreFullError` unless every part fits in the budget (checked before a
+        write stores anything, so a refused write keeps no file)."""
+        needed = sum(len(part.data) for part in parts)
+        if self._bytes + needed > self.max_bytes:
+            raise FileStoreFullError(
+                f"The mock's file store is full: {self._bytes} of {self.max_bytes} bytes are "
+                f"kept and this write brings {needed} more. Delete records that hold files, "
+                "reset the mock, or start it with a larger --max-file-store.")
 
     def keep(self, part: FilePart) -> StoredFile:
         """Store an upload and return it with its id."""
@@ -96,7 +125,18 @@ class FileStore:
             name = (part.filename or "upload").replace("/", "_") or "upload"
             stored = StoredFile(str(self._counter), name, part.content_type, part.data)
             self._files[stored.file_id] = stored
+            self._bytes += len(part.data)
             return stored
+
+    def release(self, path: Any) -> None:
+        """Forget the file a record field points to (`/__specmock/files/<id>/<name>`), if any."""
+        if not isinstance(path, str) or not path.startswith(FILES_PREFIX):
+            return
+        file_id = path[len(FILES_PREFIX):].split("/", 1)[0]
+        with self._lock:
+            stored = self._files.pop(file_id, None)
+            if stored is not None:
+                self._bytes -= len(stored.data)
 
     def get(self, file_id: str) -> StoredFile | None:
         """A stored file, or None."""
@@ -119,17 +159,19 @@ class FileStore:
 class State:
     """Every collection plus the file store; `reset` goes back to the seed."""
 
-    def __init__(self, specs: dict[str, CollectionSpec], seed: int = 0) -> None:
+    def __init__(self, specs: dict[str, CollectionSpec], seed: int = 0,
+                 max_file_bytes: int = DEFAULT_FILE_STORE_BYTES) -> None:
         self.specs = specs
         self._seed = seed
+        self._max_file_bytes = max_file_bytes
         self.collections: dict[str, InMemoryCollection] = {}
-        self.files = FileStore()
+        self.files = FileStore(max_file_bytes)
         self.reset()
 
     def reset(self) -> None:
         """Drop all changes and uploads; load the seed records again (same seed, same data)."""
         rng = random.Random(self._seed)
-        self.files = FileStore()
+        self.files = FileStore(self._max_file_bytes)
         self.collections = {
             name: InMemoryCollection(
                 ((spec.coerce_id(record.get(spec.id_field)) or 0, record)

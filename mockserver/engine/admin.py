@@ -43,6 +43,7 @@ class AdminApi:
             ("GET", "clock"): self.clock,
             ("POST", "clock"): self.change_clock,
             ("GET", "datasets"): self.datasets,
+            ("GET", "stores"): self.stores,
         }
 
     def handle(self, request: Request) -> Response:
@@ -127,6 +128,19 @@ class AdminApi:
         if advance:
             clock.advance(advance)
         return self.clock(request)
+
+    def stores(self, request: Request) -> Response:
+        """Each bounded store against its bound: uploaded files, data sets, the journal."""
+        files = self.engine.contract.state.files
+        cache = self.engine.contract.datasets
+        journal = self.engine.journal
+        return _json({
+            "files": {"count": len(files), "bytes": files.bytes, "maxBytes": files.max_bytes},
+            "datasets": None if cache is None else {
+                "count": cache.count, "maxSets": cache.max_sets,
+                "bytes": cache.bytes, "maxBytes": cache.max_bytes},
+            "journal": {"count": len(journal), "maxEntries": journal.size},
+        })
 
     def datasets(self, request: Request) -> Response:
         """How many data sets are cached and the memory they hold, against their bounds."""

@@ -119,7 +119,8 @@ def compile_contract(
     """Prepare a bundled contract for serving."""
     root = document.get("x-specmock", {})
     specs = {n: CollectionSpec.from_contract(n, c) for n, c in root.get("collections", {}).items()}
-    state = State(_scaled(specs, options.seed_scale), seed=options.seed)
+    state = State(_scaled(specs, options.seed_scale), seed=options.seed,
+                  max_file_bytes=options.max_file_store_bytes)
     tokens, users = _auth(root.get("auth"), options, clock)
     paths = _resource_paths(document)
     pagination = pagination_spec(root, options)

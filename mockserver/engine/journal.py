@@ -40,8 +40,12 @@ class Journal:
     """The last `size` entries, oldest first (bounded: a long soak never grows it)."""
 
     def __init__(self, size: int = 1000) -> None:
+        self.size = size
         self._entries: deque[_Row] = deque(maxlen=size)
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def record(self, entry: JournalEntry) -> None:
         """Add an entry, dropping the oldest when full."""

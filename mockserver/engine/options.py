@@ -16,6 +16,7 @@ class EngineOptions:
     collection to the number of records its seed generator makes (e.g. {"aliquots": 1_000_000}).
     `check_responses` validates every answer against the contract and turns a mismatch into a
     500 that says so: on in tests, so the mock is held to its own contract.
+    `max_file_store_bytes` bounds the uploads kept at once (past it a write with files is 413).
     """
 
     seed: int = 0
@@ -25,6 +26,7 @@ class EngineOptions:
     offset_unit: str | None = None
     seed_scale: dict[str, int] = field(default_factory=dict)
     max_body_bytes: int = 10 * 1024 * 1024
+    max_file_store_bytes: int = 256 * 1024 * 1024
     check_responses: bool = False
     journal_size: int = 1000
     secret: bytes | None = None
