@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -82,6 +83,17 @@ class StoredFile:
 
 
 DEFAULT_FILE_STORE_BYTES = 256 * 1024 * 1024
+# A client names its upload; the name goes into URLs the mock hands out, so only characters that
+# need no escaping in a path (RFC 3986 unreserved) are kept, the rest become "_".
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._~-]")
+MAX_FILE_NAME_CHARS = 100
+
+
+def safe_file_name(given: str | None) -> str:
+    """The upload's name as it may stand in a URL: unreserved characters only, at most
+    `MAX_FILE_NAME_CHARS`, never empty, never `.` or `..`."""
+    name = _UNSAFE_IN_NAME.sub("_", given or "")[-MAX_FILE_NAME_CHARS:].lstrip(".")
+    return name or "upload"
 
 
 class FileStoreFullError(ValueError):
@@ -122,7 +134,7 @@ class FileStore:
         """Store an upload and return it with its id."""
         with self._lock:
             self._counter += 1
-            name = (part.filename or "upload").replace("/", "_") or "upload"
+            name = safe_file_name(part.filename)
             stored = StoredFile(str(self._counter), name, part.content_type, part.data)
             self._files[stored.file_id] = stored
             self._bytes += len(part.data)

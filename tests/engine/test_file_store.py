@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from urllib3 import encode_multipart_formdata
 
+from mockserver.behaviours.state import safe_file_name
 from mockserver.core.exchange import Response
 from mockserver.engine.app import MockEngine
 from mockserver.engine.options import EngineOptions
@@ -104,3 +108,31 @@ def test_the_stores_report_names_every_bound(document: dict[str, Any]) -> None:
     report = payload(send(engine, "GET", "/__specmock/stores"))
     assert report["files"]["maxBytes"] == 10**6
     assert report["journal"]["maxEntries"] == 1000
+
+
+@given(st.text(max_size=300))
+def test_an_upload_name_stands_in_a_url_unescaped(given_name: str) -> None:
+    # When a client names its upload anything at all
+    name = safe_file_name(given_name)
+
+    # Then the kept name needs no escaping in a URL path and cannot climb out of it
+    assert name
+    assert quote(name, safe="") == name
+    assert name not in (".", "..")
+    assert not name.startswith(".")
+    assert len(name) <= 100
+
+
+def test_a_name_with_control_characters_and_markup_is_cleaned(document: dict[str, Any]) -> None:
+    # Given an upload named with a NUL, a newline and markup
+    engine, token = _engine(document)
+    body, content_type = encode_multipart_formdata({
+        "title": "x", "isbn": "isbn-x", "shelf": "1", "genre": "sf",
+        "cover": ('a\x00b\n"><script>.png', COVER, "image/png")})
+
+    # When it is created
+    created = payload(send(engine, "POST", "/books", token=token, body=body,
+                           headers={"content-type": content_type}))
+
+    # Then the link names the file with those characters replaced
+    assert created["cover"].endswith("/a_b____script_.png")
