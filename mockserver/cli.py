@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
@@ -50,6 +52,31 @@ def _scale(text: str) -> tuple[str, int]:
     if value < 0:
         raise argparse.ArgumentTypeError(f"a count is at least 0, got {value}")
     return name, value
+
+
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+_WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def served_names(bind_host: str, public_urls: Sequence[str]) -> tuple[str, ...]:
+    """The Host names a mock bound to `bind_host` answers: that address (any of this machine's
+    names and addresses for a wildcard bind), localhost for a loopback or wildcard bind, and
+    the host of each public URL."""
+    names = [f"[{bind_host}]" if ":" in bind_host else bind_host]
+    if bind_host in _WILDCARDS or bind_host in ("127.0.0.1", "::1", "localhost"):
+        names.extend(_LOOPBACK_NAMES)
+    if bind_host in _WILDCARDS:
+        names.extend(_machine_names())
+    names.extend(urlsplit(url).netloc.rsplit("@", 1)[-1] for url in public_urls)
+    return tuple(n for n in names if n)
+
+
+def _machine_names() -> list[str]:
+    try:
+        name, aliases, addresses = socket.gethostbyname_ex(socket.gethostname())
+    except OSError:
+        return [socket.gethostname()]
+    return [name, *aliases, *addresses]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check every answer against the contract (500 on a mismatch)",
     )
+    serve.add_argument(
+        "--public-url", action="append", default=[], metavar="URL",
+        help="a URL clients reach the mock by (e.g. http://mock.internal:8000); its host joins "
+        "the Host names served (default: the bound address, and localhost for loopback)")
+    serve.add_argument(
+        "--any-host", action="store_true",
+        help="accept any well-formed Host (links then point wherever a client says)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument(
         "--no-check-cache",
@@ -175,6 +209,8 @@ def _serve(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body,
         max_file_store_bytes=args.max_file_store,
         check_responses=args.check_responses,
+        allowed_hosts=None if args.any_host else served_names(args.host, args.public_url),
+        public_url=(args.public_url or [f"http://{args.host}:{args.port}"])[0].rstrip("/"),
     )
     try:
         engine = MockEngine.from_loaded(loaded, checks, options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from mockserver.core.exchange import Request, Response
 from mockserver.core.problems import ApiError
 from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
 from mockserver.engine.compile import compile_contract
+from mockserver.engine.hosts import HostPolicy
 from mockserver.engine.journal import Journal
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.pipeline import Pipeline
@@ -41,6 +43,7 @@ class MockEngine:
         self.contract = compile_contract(document, self.options, self.clock)
         self.pipeline = Pipeline(self.contract, self.options, self.journal, self.clock, document)
         self.admin = AdminApi(self)
+        self.hosts = HostPolicy.of(self.options.allowed_hosts)
 
     @classmethod
     def from_path(
@@ -83,7 +86,15 @@ class MockEngine:
         return engine
 
     def handle(self, request: Request) -> Response:
-        """Answer a request: the admin API under /__specmock/, the contract everywhere else."""
+        """Answer a request: the admin API under /__specmock/, the contract everywhere else.
+
+        A Host that cannot be written into links is a 400 first, rendered against the server's
+        own address rather than the host that was sent."""
+        try:
+            self.hosts.check(request)
+        except ApiError as refused:
+            return self.pipeline.reject(replace(request, base_url=self.options.public_url),
+                                        refused)
         if request.path.startswith(ADMIN_PREFIX):
             return self.admin.handle(request)
         return self.pipeline.handle(request)

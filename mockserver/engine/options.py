@@ -17,6 +17,8 @@ class EngineOptions:
     `check_responses` validates every answer against the contract and turns a mismatch into a
     500 that says so: on in tests, so the mock is held to its own contract.
     `max_file_store_bytes` bounds the uploads kept at once (past it a write with files is 413).
+    `allowed_hosts`: the Host names requests may name (None: any well-formed host);
+    `public_url` is the base of links in answers that refuse a Host.
     """
 
     seed: int = 0
@@ -27,6 +29,8 @@ class EngineOptions:
     seed_scale: dict[str, int] = field(default_factory=dict)
     max_body_bytes: int = 10 * 1024 * 1024
     max_file_store_bytes: int = 256 * 1024 * 1024
+    allowed_hosts: tuple[str, ...] | None = None
+    public_url: str = "http://127.0.0.1"
     check_responses: bool = False
     journal_size: int = 1000
     secret: bytes | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.conftest import ROOT, start_serve, stop_serve
+from tests.e2e.conftest import ROOT, ServedMock, start_serve, stop_serve
 
 
 @pytest.mark.slow
@@ -118,3 +119,33 @@ def test_ctrl_c_while_starting_exits_130_without_a_traceback() -> None:
     assert process.returncode == 130, err
     assert b"Traceback" not in err
     assert b"specmock: interrupted while starting" in err
+
+
+def _raw_get(base_url: str, head: str) -> bytes:
+    host, port = base_url.removeprefix("http://").rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(head.encode("latin-1"))
+        return sock.recv(65536)
+
+
+@pytest.mark.parametrize("host_lines", ["Host: evil.example\r\n",
+                                        "Host: 127.0.0.1\r\nHost: evil.example\r\n",
+                                        'Host: x"><script>\r\n'])
+def test_serve_refuses_a_host_it_does_not_serve(freezerworks: ServedMock,
+                                                host_lines: str) -> None:
+    # When a request names another host, two hosts, or a host with markup in it
+    answer = _raw_get(freezerworks.base_url,
+                      f"GET /api/v1/samples/100001 HTTP/1.1\r\n{host_lines}\r\n")
+
+    # Then it is a 400 whose links point at the mock itself, never at the host sent
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert b"http://evil.example" not in answer
+    assert b"<script>" not in answer.replace(b"x\\\"><script>", b"")
+
+
+def test_serve_answers_its_own_address_and_localhost(freezerworks: ServedMock) -> None:
+    port = freezerworks.base_url.rstrip("/").rsplit(":", 1)[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        answer = _raw_get(freezerworks.base_url,
+                          f"GET /__specmock/health HTTP/1.1\r\nHost: {host}\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 200 ")
