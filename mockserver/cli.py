@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mockserver.core.limits import HttpLimits
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 CHECKER_MODULES = ("openapi_spec_validator", "mockserver.contract.schema_meta")
@@ -132,6 +134,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--any-host", action="store_true",
         help="accept any well-formed Host (links then point wherever a client says)")
+    limits = HttpLimits()
+    serve.add_argument("--max-url-bytes", type=_positive_int, default=limits.max_url_bytes,
+                       metavar="BYTES", help="longest request target (longer: 414)")
+    serve.add_argument("--max-header-bytes", type=_positive_int,
+                       default=limits.max_header_bytes, metavar="BYTES",
+                       help="longest header field (longer: 431)")
+    serve.add_argument("--max-headers", type=_positive_int, default=limits.max_header_count,
+                       metavar="N", help="most header fields of a request (more: 431)")
+    serve.add_argument("--request-timeout", type=_positive_int,
+                       default=int(limits.request_timeout), metavar="S",
+                       help="seconds a request may take to arrive in full (then: 408)")
+    serve.add_argument("--idle-timeout", type=_positive_int, default=int(limits.idle_timeout),
+                       metavar="S", help="seconds a connection may stay silent (then: closed)")
+    serve.add_argument("--max-connections", type=_positive_int, metavar="N",
+                       help="open connections beyond which requests but the health check get "
+                       "503 (default: the descriptor limit less 64)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument(
         "--no-check-cache",
@@ -210,6 +228,9 @@ def _serve(args: argparse.Namespace) -> int:
         max_file_store_bytes=args.max_file_store,
         check_responses=args.check_responses,
         allowed_hosts=None if args.any_host else served_names(args.host, args.public_url),
+        http=HttpLimits(max_url_bytes=args.max_url_bytes, max_header_bytes=args.max_header_bytes,
+                        max_header_count=args.max_headers, request_timeout=args.request_timeout,
+                        idle_timeout=args.idle_timeout, max_connections=args.max_connections),
         public_url=(args.public_url or [f"http://{args.host}:{args.port}"])[0].rstrip("/"),
     )
     try:

@@ -8,6 +8,7 @@ recursion limit, and an error message that quotes a 9 MB input is itself 9 MB.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # CPython's default int <-> str conversion limit (sys.int_info.default_max_str_digits). Text with
 # more digits is not read as a number at all, so the schema check reports it as a type mismatch.
@@ -39,3 +40,23 @@ MAX_REMEMBERED_KEY_CHARS = 300
 def rememberable(*texts: str) -> bool:
     """Whether keys made of these texts are short enough to be remembered."""
     return sum(map(len, texts)) <= MAX_REMEMBERED_KEY_CHARS
+
+
+@dataclass(frozen=True)
+class HttpLimits:
+    """What one connection may send, as a serious HTTP server bounds it (docs/http-limits.md).
+
+    The sizes are Apache httpd's defaults (LimitRequestLine, LimitRequestFieldSize,
+    LimitRequestFields); the idle time is uvicorn's keep-alive default. Past a size the request
+    is answered 414 or 431; a request not complete `request_timeout` seconds after its first
+    byte is answered 408; a connection idle `idle_timeout` seconds, before its first request or
+    between two, is closed. `max_connections` beyond which requests (but the admin health
+    check) get 503; None: the process's descriptor limit less a reserve.
+    """
+
+    max_url_bytes: int = 8190
+    max_header_bytes: int = 8190
+    max_header_count: int = 100
+    request_timeout: float = 30.0
+    idle_timeout: float = 5.0
+    max_connections: int | None = None

@@ -99,6 +99,11 @@ class MockEngine:
             return self.admin.handle(request)
         return self.pipeline.handle(request)
 
+    def refuse(self, request: Request, error: ApiError) -> Response:
+        """`error` in the contract's error shape for a request the HTTP layer will not run
+        (a limit broken: 408, 414, 431, 503), journalled like any other."""
+        return self.pipeline.reject(request, error)
+
     def malformed(self, request: Request, detail: str) -> Response:
         """400 in the contract's error shape for a request the HTTP layer could not parse
         (`request` holds what it did read: method, path and headers as far as they went)."""

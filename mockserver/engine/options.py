@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mockserver.core.clock import ControllableClock
+from mockserver.core.limits import HttpLimits
 
 
 @dataclass
@@ -30,6 +31,7 @@ class EngineOptions:
     max_body_bytes: int = 10 * 1024 * 1024
     max_file_store_bytes: int = 256 * 1024 * 1024
     allowed_hosts: tuple[str, ...] | None = None
+    http: HttpLimits = field(default_factory=HttpLimits)
     public_url: str = "http://127.0.0.1"
     check_responses: bool = False
     journal_size: int = 1000

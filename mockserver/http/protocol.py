@@ -21,18 +21,34 @@ content-length; HTTP/1.0 and `Connection: close` close the connection after the 
 from __future__ import annotations
 
 import logging
+import resource
 from typing import Any, cast
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from mockserver.core.exchange import Response
+from mockserver.core.limits import HttpLimits, brief
+from mockserver.core.problems import ApiError
 from mockserver.http.asgi import AsgiApp, encoded_headers, request_from_parts
 
 log = logging.getLogger("specmock")
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _CLOSE = b"connection: close\r\n"
+_HEALTH = b"/__specmock/health"
+# Descriptors kept free beyond the connection cap, so the admin health check (and a 503 for the
+# rest) can still be answered when clients hold every other one.
+DESCRIPTOR_RESERVE = 64
+
+
+def connection_cap(limits: HttpLimits) -> int:
+    """Connections beyond which requests get 503: the configured cap, else the descriptor
+    limit less `DESCRIPTOR_RESERVE`."""
+    if limits.max_connections is not None:
+        return limits.max_connections
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return max(soft - DESCRIPTOR_RESERVE, 1) if soft != resource.RLIM_INFINITY else 1 << 20
 _FAILED = Response(500, [("content-type", "text/plain; charset=utf-8")], b"Internal Server Error")
 
 
@@ -51,6 +67,18 @@ class EngineHttpProtocol(HttpToolsProtocol):
         self._method = "GET"
         self._last_activity = 0.0
         self._out: list[bytes] = []  # answers of this read, sent together at its end
+        self._limits: HttpLimits = getattr(getattr(self._engine, "options", None), "http",
+                                           HttpLimits())
+        self._max_connections = connection_cap(self._limits)
+        self._request_began = 0.0
+        self._refusal: ApiError | None = None  # a limit the current request broke
+        self._refused = False  # answered and closing: ignore what the parser still reports
+
+    def connection_made(self, transport: Any) -> None:
+        """Track the connection, and close it if it sends nothing for the idle timeout."""
+        super().connection_made(transport)
+        self._last_activity = self.loop.time()
+        self._arm_keep_alive()
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser (its callbacks answer complete requests), then send the answers."""
@@ -104,7 +132,7 @@ class EngineHttpProtocol(HttpToolsProtocol):
             if not self.transport.is_closing():
                 self.transport.write(out[0] if len(out) == 1 else b"".join(out))
 
-    # Parser callbacks (on_url and on_header are uvicorn's)
+    # Parser callbacks
     def on_message_begin(self) -> None:
         self.url = b""
         self.expect_100_continue = False
@@ -112,20 +140,67 @@ class EngineHttpProtocol(HttpToolsProtocol):
         self._body = []
         self._body_size = 0
         self._in_request = True
+        self._request_began = self.loop.time()
+        self._refusal = None
+
+    def on_url(self, url: bytes) -> None:
+        """uvicorn's, bounded: a target past `max_url_bytes` is answered 414."""
+        if self._refusal is None and len(self.url) + len(url) > self._limits.max_url_bytes:
+            self._refusal = ApiError("uriTooLong", "The request target is longer than "
+                                     f"{self._limits.max_url_bytes} bytes.")
+        if self._refusal is None:
+            self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        """uvicorn's, bounded in count and size: past either the request is answered 431."""
+        limits = self._limits
+        if self._refusal is not None:
+            return  # nothing more of a refused request is kept
+        if len(self.headers) >= limits.max_header_count:
+            self._refusal = ApiError("headersTooLarge", "The request has more than "
+                                     f"{limits.max_header_count} header fields.")
+        elif len(name) + len(value) > limits.max_header_bytes:
+            self._refusal = ApiError("headersTooLarge", f"The {brief(name.decode('latin-1'), 40)}"
+                                     f" header is longer than {limits.max_header_bytes} bytes.")
+        else:
+            super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
+        if self._refusal is None and len(self.connections) > self._max_connections \
+                and not self.url.startswith(_HEALTH):
+            self._refusal = ApiError(
+                "serviceUnavailable", f"More than {self._max_connections} connections are "
+                "open; try again shortly.", headers=[("retry-after", "1")])
+        if self._refusal is not None:
+            self._refuse(self._refusal)
+            return
         parser = self.parser
         self._method = parser.get_method().decode("ascii")
         self._keep_alive = parser.get_http_version() != "1.0" and parser.should_keep_alive()
         if self.expect_100_continue:
             self._out.append(_CONTINUE)  # we always read the body, so ask for it
 
+    def _refuse(self, error: ApiError) -> None:
+        """Answer a request that broke a limit, in the contract's error shape, and close."""
+        self._refused, self._in_request = True, False
+        try:
+            method = self.parser.get_method().decode("ascii", "replace")
+        except httptools.HttpParserError:  # nothing of the request line was read yet
+            method = "GET"
+        request = request_from_parts(method, "/", b"", self.headers, self.scheme or "http",
+                                     self.server, b"")
+        self._write(self._engine.refuse(request, error), keep_alive=False)
+
     def on_body(self, body: bytes) -> None:
+        if self._refused:
+            return
         if self._body_size <= self._max_body:  # past the limit: counted, not kept
             self._body.append(body)
         self._body_size += len(body)
 
     def on_message_complete(self) -> None:
+        if self._refused:
+            return
         self._in_request = False
         body = b"".join(self._body) if self._body else b""
         self._body = []
@@ -180,8 +255,18 @@ class EngineHttpProtocol(HttpToolsProtocol):
         self.timeout_keep_alive_task = None
         if self.transport.is_closing():
             return
-        idle = self.loop.time() - self._last_activity
-        if self._in_request or idle < self.timeout_keep_alive:
+        now = self.loop.time()
+        if self._in_request:  # a request under way gets `request_timeout` from its first byte
+            left = self._request_began + self._limits.request_timeout - now
+            if left > 0:
+                self._arm_keep_alive(max(min(left, self.timeout_keep_alive), 0.05))
+            else:
+                self._refuse(ApiError("requestTimeout", "The request was not complete "
+                                      f"{self._limits.request_timeout:g} s after it began."))
+                self._send_out()
+            return
+        idle = now - self._last_activity
+        if idle < self.timeout_keep_alive:
             self._arm_keep_alive(max(self.timeout_keep_alive - idle, 0.05))
         else:
             self.transport.close()

@@ -51,6 +51,7 @@ def _config(engine: Any, host: str, port: int, log_level: str) -> uvicorn.Config
         date_header=False,
         ws="none",
         http=_protocol_class(),
+        timeout_keep_alive=engine.options.http.idle_timeout,
     )
 
 
