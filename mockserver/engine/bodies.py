@@ -18,6 +18,7 @@ import orjson
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
+from mockserver.core.limits import MAX_JSON_MEMBERS, too_many_members
 from mockserver.core.pointers import escape
 from mockserver.engine.coercion import ANY, Shape, coerce_text, shape_of
 from mockserver.engine.mediatypes import essence, in_range, is_json
@@ -113,10 +114,14 @@ def parse_body(data: bytes, content_type: str) -> Any:
 def parse_json(data: bytes) -> Any:
     """A JSON document; where it breaks is told by line and column."""
     try:
-        return orjson.loads(data)
+        value = orjson.loads(data)
     except orjson.JSONDecodeError as error:
         raise BodyParseError(
             f"Malformed JSON at line {error.lineno} column {error.colno}: {error.msg}.") from None
+    if too_many_members(value, len(data)):
+        raise BodyParseError(f"The JSON body holds more than {MAX_JSON_MEMBERS} members (object "
+                             "keys and array items); send fewer.")
+    return value
 
 
 def parse_text(data: bytes, content_type: str) -> str:

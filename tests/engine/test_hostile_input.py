@@ -15,7 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from urllib3 import encode_multipart_formdata
 
-from mockserver.core.limits import MAX_INTEGER_DIGITS, MAX_QUOTED_CHARS, brief, whole_number
+from mockserver.core.limits import (
+    MAX_INTEGER_DIGITS,
+    MAX_QUOTED_CHARS,
+    brief,
+    too_many_members,
+    whole_number,
+)
 from mockserver.engine.app import MockEngine
 from mockserver.engine.options import EngineOptions
 from tests.engine.test_pipeline import TINY, login, payload, send
@@ -174,3 +180,30 @@ def test_tokens_are_still_issued_after_a_refused_huge_advance(engine: MockEngine
 
     # Then it gets its tokens
     assert tokens["access"]
+
+
+def test_a_json_body_of_half_a_million_keys_is_refused_by_its_size(engine: MockEngine,
+                                                                   token: str) -> None:
+    # Given a 9 MB JSON object of 500,000 keys
+    body = json.dumps({f"k{n}": n for n in range(500_000)}).encode()
+
+    # When it is sent
+    response = send(engine, "POST", "/books", token=token, body=body,
+                    headers={"content-type": "application/json"})
+
+    # Then it is refused for the number of its members, in a small answer
+    assert response.status == 400
+    assert "more than 100000 members" in payload(response)["detail"]
+    assert len(response.body) < SMALL_ANSWER
+
+
+@given(st.recursive(st.integers() | st.text(max_size=3),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=3), inner, max_size=4), max_leaves=30))
+def test_small_bodies_are_never_counted_as_too_large(value: Any) -> None:
+    assert not too_many_members(value, len(json.dumps(value)))
+
+
+def test_members_are_counted_at_every_depth() -> None:
+    nested = {"a": [{"b": list(range(60_000))}, {"c": {f"k{n}": n for n in range(50_000)}}]}
+    assert too_many_members(nested, 10**6)
