@@ -6,7 +6,9 @@ Bad input is a one-line message and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
+import secrets
 import socket
 import sys
 import time
@@ -57,6 +59,16 @@ def _scale(text: str) -> tuple[str, int]:
 
 
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def is_loopback(bind_host: str) -> bool:
+    """Whether a server bound to `bind_host` is reachable from this machine only."""
+    if bind_host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(bind_host).is_loopback
+    except ValueError:  # a host name: it may resolve to any interface
+        return False
 _WILDCARDS = ("0.0.0.0", "::", "")
 
 
@@ -65,7 +77,7 @@ def served_names(bind_host: str, public_urls: Sequence[str]) -> tuple[str, ...]:
     names and addresses for a wildcard bind), localhost for a loopback or wildcard bind, and
     the host of each public URL."""
     names = [f"[{bind_host}]" if ":" in bind_host else bind_host]
-    if bind_host in _WILDCARDS or bind_host in ("127.0.0.1", "::1", "localhost"):
+    if bind_host in _WILDCARDS or is_loopback(bind_host):
         names.extend(_LOOPBACK_NAMES)
     if bind_host in _WILDCARDS:
         names.extend(_machine_names())
@@ -150,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-connections", type=_positive_int, metavar="N",
                        help="open connections beyond which requests but the health check get "
                        "503 (default: the descriptor limit less 64)")
+    serve.add_argument(
+        "--admin-token", metavar="TOKEN",
+        help="token the admin API needs in X-Specmock-Token (default: none on loopback; "
+        "generated and printed for any other --host)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument(
         "--no-check-cache",
@@ -217,6 +233,9 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.engine.options import EngineOptions
     from mockserver.http.server import serve_forever
 
+    admin_token = args.admin_token
+    if admin_token is None and not is_loopback(args.host):
+        admin_token = secrets.token_urlsafe(18)
     options = EngineOptions(
         seed=args.seed,
         token_ttl=args.token_ttl,
@@ -227,6 +246,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body,
         max_file_store_bytes=args.max_file_store,
         check_responses=args.check_responses,
+        admin_token=admin_token,
         allowed_hosts=None if args.any_host else served_names(args.host, args.public_url),
         http=HttpLimits(max_url_bytes=args.max_url_bytes, max_header_bytes=args.max_header_bytes,
                         max_header_count=args.max_headers, request_timeout=args.request_timeout,
@@ -255,6 +275,10 @@ def _serve(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    if not is_loopback(args.host):
+        print(f"specmock: warning: {args.host} is reachable from other machines; the admin API "
+              f"(reset, clock, journal, uploads) needs the header X-Specmock-Token: "
+              f"{admin_token}", file=sys.stderr, flush=True)
     try:
         serve_forever(engine, args.host, args.port)
     except OSError as error:

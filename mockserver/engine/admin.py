@@ -5,8 +5,10 @@ Reserved prefix, like WireMock's `/__admin`: tests and tools drive the mock thro
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -19,7 +21,31 @@ if TYPE_CHECKING:
     from mockserver.engine.app import MockEngine
 
 ADMIN_PREFIX = "/__specmock/"
+ADMIN_TOKEN_HEADER = "x-specmock-token"
 JSON = "application/json"
+_READS = ("GET", "HEAD", "OPTIONS")
+
+
+def _refuse_cross_site(request: Request) -> None:
+    """Refuse an admin write a web page could make, so a page open in a browser on this machine
+    cannot reset the mock or move its clock: one from another origin (Origin, Sec-Fetch-Site),
+    and a browser's write whose body a form or a no-cors fetch could send (anything but JSON).
+    Tools (curl, a test's HTTP client) send neither header and are not affected."""
+    headers = request.headers
+    origin = headers.get("origin")
+    if headers.get("sec-fetch-site") in ("cross-site", "same-site") or (
+            origin is not None
+            and urlsplit(origin).netloc.lower() != headers.get("host", "").lower()):
+        raise ApiError("forbidden", "Admin writes from another origin are refused: call the "
+                       "admin API from a test or a tool, not from a web page.")
+    from_browser = origin is not None or "sec-fetch-mode" in headers
+    media_type = request.content_type
+    if from_browser and media_type and media_type != JSON:
+        raise ApiError("unsupportedMediaType",
+                       f'Admin writes from a browser take "{JSON}" or no body, not '
+                       f'"{media_type}".')
+
+
 _CLOCK_COMMANDS = ('Send {"advance": seconds} (zero or more), {"freeze": true|false} or '
                    '{"reset": true}, alone or together.')
 
@@ -50,8 +76,13 @@ class AdminApi:
         """Answer one admin request; never raises."""
         name = request.path[len(ADMIN_PREFIX) :].strip("/")
         try:
+            if request.method not in _READS:
+                _refuse_cross_site(request)
             if name.startswith("files/"):
+                self._guard_file(request)
                 return self.file(request, name)
+            if name != "health":
+                self._guard(request)
             handler = self.routes.get((request.method, name))
             if handler is None:
                 allowed = sorted(m for m, n in self.routes if n == name)
@@ -66,6 +97,30 @@ class AdminApi:
             return handler(request)
         except ApiError as error:
             return self.errors.render(error, request)
+
+    def _guard(self, request: Request) -> None:
+        """With an admin token (any bind off loopback), every admin call but the health check
+        must carry it; compared in constant time."""
+        token = self.engine.options.admin_token
+        if token is None:
+            return
+        sent = request.headers.get(ADMIN_TOKEN_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), token.encode()):
+            raise ApiError("unauthorized",
+                           f"The admin API needs the header {ADMIN_TOKEN_HEADER} with the token "
+                           "printed at start-up (or given with --admin-token).",
+                           headers=[("www-authenticate", 'Token realm="specmock-admin"')])
+
+    def _guard_file(self, request: Request) -> None:
+        """With an admin token, an upload is read with the contract's own credentials (what
+        its operations need) or with the admin token."""
+        if self.engine.options.admin_token is None:
+            return
+        try:
+            self._guard(request)
+        except ApiError:
+            contract = self.engine.contract
+            contract.authenticator.check(request, contract.document_requirements)
 
     def health(self, request: Request) -> Response:
         """Liveness and what is being served."""

@@ -101,6 +101,9 @@ class CompiledContract:
     state: State
     tokens: TokenService | None
     datasets: DataSetCache | None
+    document_requirements: tuple[Requirement, ...] = ()
+    """The document's own `security`: what reading an upload needs when the admin API is
+    protected."""
 
 
 def iter_operations(
@@ -141,6 +144,7 @@ def compile_contract(
         state=state,
         tokens=tokens,
         datasets=datasets,
+        document_requirements=requirements_of({}, document),
     )
 
 
