@@ -267,6 +267,11 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_PROBLEMS
+    except Exception as error:  # a contract no check foresaw: one line, never a traceback
+        print(f"specmock: {args.contract}: cannot be served: {type(error).__name__}: "
+              f"{str(error).splitlines()[0] if str(error) else ''} (please report this with "
+              "the contract: `specmock lint` should have found it)", file=sys.stderr)
+        return EXIT_PROBLEMS
     operations = sum(len(m) for m in engine.contract.routes.values())
     print(
         f"specmock: serving {engine.contract.title!r} ({operations} operations) on "

@@ -12,11 +12,13 @@ from mockserver.contract.extensions_check import check_extensions
 from mockserver.contract.loader import find_root, load_contract
 from mockserver.contract.model import LoadedContract
 from mockserver.contract.openapi_check import check_openapi
+from mockserver.contract.patterns import check_patterns
 from mockserver.contract.semantics import check_semantics
 
 Check = Callable[[LoadedContract], list[Diagnostic]]
-CHECKS: tuple[Check, ...] = (check_openapi, check_extensions, check_semantics)
-SERVE_CHECKS: tuple[Check, ...] = (remembering(check_openapi), check_extensions, check_semantics)
+CHECKS: tuple[Check, ...] = (check_openapi, check_extensions, check_semantics, check_patterns)
+SERVE_CHECKS: tuple[Check, ...] = (remembering(check_openapi), check_extensions, check_semantics,
+                                   check_patterns)
 """The checks before serving: the same, but a document that passed the OpenAPI check before
 is not checked again (check_cache.py says why and how)."""
 
