@@ -9,10 +9,12 @@ import argparse
 import ipaddress
 import logging
 import secrets
+import signal
 import socket
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,6 +22,7 @@ from mockserver.core.limits import HttpLimits
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a process manager reports a stop
 CHECKER_MODULES = ("openapi_spec_validator", "mockserver.contract.schema_meta")
 """What the OpenAPI check imports: a prewarmed child imports it while the contract loads."""
 
@@ -197,11 +200,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mockserver.contract import run_lint
 
         return run_lint(list(args.paths), sys.stdout)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return _serve(args)
     except KeyboardInterrupt:  # Ctrl-C before the server took over its signals: no traceback
         print("specmock: interrupted while starting", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except TerminatedError:
+        print("specmock: terminated while starting", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class TerminatedError(BaseException):
+    """SIGTERM before the server took over its signals (a BaseException, as KeyboardInterrupt
+    is, so no `except Exception` on the way swallows it). Seen by: `main`, which says so."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise TerminatedError
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while compiled extensions are imported and initialised (an
+    interrupt raised inside a Rust extension's module init can crash the interpreter), then act
+    on the first that came, as if it had come just now."""
+    arrived: list[int] = []
+    handlers = {sig: signal.signal(sig, lambda number, _: arrived.append(number))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    if arrived:
+        raise KeyboardInterrupt if arrived[0] == signal.SIGINT else TerminatedError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -223,15 +258,17 @@ def _serve(args: argparse.Namespace) -> int:
     # contract compiled (core/prewarmed.py, contract/parallel.py). Hence the late imports.
     from mockserver.core.prewarmed import PrewarmedChild
 
-    prewarmed = PrewarmedChild.start(CHECKER_MODULES)
-    from mockserver.contract import load_contract, start_checks
+    prewarmed = PrewarmedChild.start(CHECKER_MODULES)  # forked before any handler is swapped
+    with _signals_deferred():
+        from mockserver.contract import load_contract, start_checks
 
     loaded = load_contract(Path(args.contract))
     checks = start_checks(loaded, remember=not args.no_check_cache, prewarmed=prewarmed)
-    from mockserver.engine.app import ContractError, MockEngine
-    from mockserver.engine.compile import SeedScaleError
-    from mockserver.engine.options import EngineOptions
-    from mockserver.http.server import serve_forever
+    with _signals_deferred():
+        from mockserver.engine.app import ContractError, MockEngine
+        from mockserver.engine.compile import SeedScaleError
+        from mockserver.engine.options import EngineOptions
+        from mockserver.http.server import serve_forever
 
     admin_token = args.admin_token
     if admin_token is None and not is_loopback(args.host):

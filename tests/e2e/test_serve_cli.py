@@ -149,3 +149,28 @@ def test_serve_answers_its_own_address_and_localhost(freezerworks: ServedMock) -
         answer = _raw_get(freezerworks.base_url,
                           f"GET /__specmock/health HTTP/1.1\r\nHost: {host}\r\n\r\n")
         assert answer.startswith(b"HTTP/1.1 200 ")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_sigterm_while_starting_exits_143_with_one_line() -> None:
+    # Given a start that takes seconds (a million seeded aliquots)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver.cli", "serve", "contracts/freezerworks", "--quiet",
+         "--port", "1", "--seed-scale", "aliquots=1000000"],
+        cwd=ROOT, stderr=subprocess.PIPE,
+    )
+    try:
+        # When a process manager stops it while it is seeding
+        for _ in range(400):
+            if process.poll() is not None or _resident_mib(process.pid) > 200:
+                break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    # Then it says so in one line and exits as a SIGTERM stop is reported
+    assert process.returncode == 143, err
+    assert b"Traceback" not in err
+    assert b"specmock: terminated while starting" in err
