@@ -18,8 +18,10 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-# Header names seen, decoded (lower case) and encoded once; bounded, since clients choose them.
+# Header names seen, decoded (lower case) and encoded once; bounded in count and in the length of
+# a name kept, since clients choose them (100 names of 1 MiB would otherwise stay for good).
 _NAME_CACHE_SIZE = 512
+_CACHED_NAME_BYTES = 64
 _DECODED_NAMES: dict[bytes, str] = {}
 _ENCODED_NAMES: dict[str, bytes] = {}
 
@@ -117,14 +119,14 @@ def request_from_parts(
 
 def _decode_name(raw: bytes) -> str:
     name = raw.decode("latin-1").lower()
-    if len(_DECODED_NAMES) < _NAME_CACHE_SIZE:
+    if len(_DECODED_NAMES) < _NAME_CACHE_SIZE and len(raw) <= _CACHED_NAME_BYTES:
         _DECODED_NAMES[raw] = name
     return name
 
 
 def _encode_name(name: str) -> bytes:
     raw = name.encode("latin-1")
-    if len(_ENCODED_NAMES) < _NAME_CACHE_SIZE:
+    if len(_ENCODED_NAMES) < _NAME_CACHE_SIZE and len(raw) <= _CACHED_NAME_BYTES:
         _ENCODED_NAMES[name] = raw
     return raw
 

@@ -136,3 +136,26 @@ def test_a_name_with_control_characters_and_markup_is_cleaned(document: dict[str
 
     # Then the link names the file with those characters replaced
     assert created["cover"].endswith("/a_b____script_.png")
+
+
+def test_the_state_is_a_summary_and_pages_per_collection(document: dict[str, Any]) -> None:
+    # Given the tiny contract's seed (32 books)
+    engine, _ = _engine(document)
+
+    # When the state is asked for without and with a collection
+    summary = payload(send(engine, "GET", "/__specmock/state"))
+    page = payload(send(engine, "GET", "/__specmock/state",
+                        query="collection=books&offset=30&limit=5"))
+
+    # Then the summary counts, and a page holds what is left past its offset
+    assert summary["collections"]["books"] == {"count": 32}
+    assert page["count"] == 32
+    assert [book["id"] for book in page["records"]] == [128, 129]
+
+
+@pytest.mark.parametrize("query", ["collection=nope", "collection=books&limit=0",
+                                   "collection=books&limit=1001", "collection=books&offset=-1",
+                                   "collection=books&offset=x"])
+def test_a_state_page_out_of_bounds_is_refused(document: dict[str, Any], query: str) -> None:
+    engine, _ = _engine(document)
+    assert send(engine, "GET", "/__specmock/state", query=query).status in (400, 404)
