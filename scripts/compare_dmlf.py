@@ -149,7 +149,7 @@ def steps() -> list[Step]:
              files={"sample_info": info_file()}),
         Step("sample id of 19 characters", "POST", "/samples/", data=sample("240616_125138_01001"),
              files={"sample_info": info_file()}),
-        Step("sample id date in the future", "POST", "/samples/", data=sample("991231_125138_010001"),
+        Step("sample id date in the future", "POST", "/samples/", data=sample("301231_125138_010001"),
              files={"sample_info": info_file()}),
         Step("sample id date not valid", "POST", "/samples/", data=sample("241332_125138_010001"),
              files={"sample_info": info_file()}),
