@@ -45,6 +45,7 @@ class CollectionSpec:
         "Cannot delete this record: {references} still reference it."
     )
     set_on_create: dict[str, Any] = field(default_factory=dict)
+    hidden: frozenset[str] = frozenset()
 
     @classmethod
     def from_contract(cls, name: str, spec: dict[str, Any]) -> CollectionSpec:
@@ -70,6 +71,7 @@ class CollectionSpec:
                 (spec.get("protect") or {}).get("message", cls.protected_message)
             ),
             set_on_create=dict(spec.get("setOnCreate", {})),
+            hidden=frozenset(spec.get("hidden", ())),
         )
 
     def coerce_id(self, value: Any) -> RecordId | None:
