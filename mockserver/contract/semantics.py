@@ -72,13 +72,13 @@ def _protect_and_rules(
     refs = protect.get("referencedBy")
     for index, ref in enumerate(refs if isinstance(refs, list) else []):
         if isinstance(ref, dict):
-            path = (*at, "protect", "referencedBy", index, "collection")
+            path = (*at, "protect", "referencedBy", str(index), "collection")
             yield from _unknown_collection(contract, ref.get("collection"), path)
     for field, rules in _mapping(collection.get("valueRules")).items():
         for index, rule in enumerate(rules if isinstance(rules, list) else []):
             if not isinstance(rule, dict):
                 continue
-            path = (*at, "valueRules", field, index)
+            path = (*at, "valueRules", field, str(index))
             if "atMostHighestId" in rule:
                 target = rule["atMostHighestId"]
                 yield from _unknown_collection(contract, target, (*path, "atMostHighestId"))
