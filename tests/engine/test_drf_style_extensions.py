@@ -245,3 +245,42 @@ def test_an_unauthenticated_call_is_not_counted() -> None:
         assert _send(engine, "GET", "/books").status == 401
     _token(engine)
     _token(engine)
+
+
+def _drf_errors(document: dict[str, Any]) -> None:
+    document["x-specmock"]["errors"] = {
+        "templates": {"default": {"detail": "{detail}"}, "badRequest": {"{field}": ["{detail}"]}},
+        "messages": {"requiredFile": "No file was submitted."},
+        "everyViolation": True,
+    }
+
+
+def test_a_writes_field_problems_are_reported_together() -> None:
+    # Given ZIP-only covers and DRF's error shape
+    def change(document: dict[str, Any]) -> None:
+        _drf_errors(document)
+        _books(document)["fileChecks"] = {"cover": {"format": "zip", "message": "Only zip."}}
+
+    engine = _engine(change)
+    fields = {**{k: str(v) for k, v in NEW_BOOK.items()}, "shelf": "99"}
+    body, headers = _multipart({**fields, "cover": ("c.png", b"text", "image/png")})
+    # When a book names no shelf and has a cover that is no ZIP, then both fields are named
+    answer = _send(engine, "POST", "/books", body=body, headers=headers, token=_token(engine))
+    assert answer.status == 400
+    assert json.loads(answer.body) == {
+        "cover": ["Only zip."], "shelf": ['Invalid pk "99" - object does not exist.'],
+    }
+
+
+def test_a_missing_file_part_has_its_own_wording() -> None:
+    # Given a required cover file and the contract's wording of a missing file
+    def change(document: dict[str, Any]) -> None:
+        _drf_errors(document)
+        media = document["paths"]["/books"]["post"]["requestBody"]["content"]
+        media["multipart/form-data"]["schema"]["allOf"][1]["required"] = ["cover"]
+
+    engine = _engine(change)
+    body, headers = _multipart({k: str(v) for k, v in NEW_BOOK.items()})
+    # When a book comes without it, then the message is the file's
+    answer = _send(engine, "POST", "/books", body=body, headers=headers, token=_token(engine))
+    assert json.loads(answer.body) == {"cover": ["No file was submitted."]}
