@@ -169,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--admin-token", metavar="TOKEN",
         help="token the admin API needs in X-Specmock-Token (default: none on loopback; "
         "generated and printed for any other --host)")
+    serve.add_argument(
+        "--no-throttle",
+        action="store_true",
+        help="ignore the contract's throttle rates (x-specmock.throttle): nothing answers 429",
+    )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument(
         "--no-check-cache",
@@ -289,6 +294,7 @@ def _serve(args: argparse.Namespace) -> int:
                         max_header_count=args.max_headers, request_timeout=args.request_timeout,
                         idle_timeout=args.idle_timeout, max_connections=args.max_connections),
         public_url=(args.public_url or [f"http://{args.host}:{args.port}"])[0].rstrip("/"),
+        throttle=not args.no_throttle,
     )
     try:
         engine = MockEngine.from_loaded(loaded, checks, options)

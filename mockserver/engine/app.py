@@ -114,6 +114,8 @@ class MockEngine:
         self.contract.state.reset()
         self.pipeline.forget()
         self.contract.representation.forget()
+        if self.contract.throttle is not None:
+            self.contract.throttle.reset()
         if self.contract.datasets is not None:
             self.contract.datasets.clear()
         self.journal.clear()

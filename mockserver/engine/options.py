@@ -15,6 +15,8 @@ class EngineOptions:
     `token_ttl`/`refresh_ttl`/`dataset_ttl` override the contract's lifetimes when set;
     `offset_unit` ("records" or "pages") the contract's reading of `offset`; `seed_scale` maps a
     collection to the number of records its seed generator makes (e.g. {"aliquots": 1_000_000}).
+    `throttle` applies the contract's declared rates (`x-specmock.throttle`); off, nothing is
+    throttled (the test fixtures start mocks this way, since tests log in many times).
     `check_responses` validates every answer against the contract and turns a mismatch into a
     500 that says so: on in tests, so the mock is held to its own contract.
     `max_file_store_bytes` bounds the uploads kept at once (past it a write with files is 413).
@@ -37,6 +39,7 @@ class EngineOptions:
     public_url: str = "http://127.0.0.1"
     admin_token: str | None = None
     check_responses: bool = False
+    throttle: bool = True
     journal_size: int = 1000
     secret: bytes | None = None
     clock: ControllableClock | None = None

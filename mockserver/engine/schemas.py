@@ -57,6 +57,8 @@ class SchemaError:
 
     path: tuple[str | int, ...]
     message: str
+    keyword: str = ""  # the failed keyword, camelCase as in JSON Schema: minLength, required
+    limit: Any = None  # its limit where it has one (minLength: 20)
 
 
 def pointer_of(path: tuple[str | int, ...] | list[str | int]) -> str:
@@ -77,11 +79,13 @@ def _located(error: Any) -> list[SchemaError]:
     path = tuple(error.instance_path)
     kind = error.kind
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
-        return [SchemaError((*path, str(kind.property)), brief(error.message))]
+        return [SchemaError((*path, str(kind.property)), brief(error.message), "required")]
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
         return [SchemaError((*path, name), brief(f'Property "{name}" is not allowed'))
                 for name in kind.unexpected]
-    return [SchemaError(path, brief(error.message))]
+    name = type(kind).__name__
+    keyword = name[:1].lower() + name[1:]
+    return [SchemaError(path, brief(error.message), keyword, getattr(kind, "limit", None))]
 
 
 class SchemaValidator:
