@@ -26,6 +26,8 @@ from mockserver.suites_support import ContractModel, Operation, Security
 from suites.client import ApiClient
 from suites.context import ContractRef, SuiteSession
 
+TOKEN_ACTIONS = ("issueToken", "refreshToken")
+
 
 def schemathesis_config(document: dict[str, Any]) -> SchemathesisConfig:
     """Per-operation positive-data acceptance for the contract's business rules."""
@@ -38,7 +40,15 @@ def build_schema(contract: ContractRef, session: SuiteSession) -> Any:
     document = with_links(contract.model)
     schema = schemathesis.openapi.from_dict(document, config=schemathesis_config(document))
     schema.auth()(auth_provider(contract, session))
-    return schema
+    budgeted = token_operations(contract.model) if session.ledger(contract).budget else []
+    return schema.exclude(operation_id=budgeted) if budgeted else schema
+
+
+def token_operations(model: ContractModel) -> list[str]:
+    """The token endpoints' operationIds: fuzzing them would spend a throttled target's token
+    budget in seconds, so on such a target they are left to the auth suite, which checks them
+    within the budget."""
+    return [op.operation_id for op in model.operations if op.action in TOKEN_ACTIONS]
 
 
 def with_links(model: ContractModel) -> dict[str, Any]:
@@ -77,10 +87,10 @@ def id_pointer(model: ContractModel, id_field: str, *, listing: bool) -> str:
 def auth_provider(contract: ContractRef, session: SuiteSession) -> type:
     """An auth provider class for schemathesis bound to one contract.
 
-    `get` logs in (or, once it holds a refresh token, refreshes) through the contract's own
-    endpoints; schemathesis calls it again after a 401. `set` sends Basic credentials to
-    Basic operations (the token endpoint of a Basic-to-JWT API) and the bearer token to
-    protected ones.
+    `get` takes the run's shared tokens (suites.ledger: one login per run); asked again by
+    schemathesis (its refresh interval), it refreshes them through the contract's own endpoint.
+    `set` sends Basic credentials to Basic operations (the token endpoint of a Basic-to-JWT
+    API) and the bearer token to protected ones.
     """
     model = contract.model
     by_route = {(op.method, op.path): op for op in model.operations}
@@ -94,12 +104,16 @@ def auth_provider(contract: ContractRef, session: SuiteSession) -> type:
         def get(self, case: Any, context: Any) -> str | None:
             if model.token is None:
                 return None
-            if self.client is None or self.client.tokens is None:
+            if self.client is None:
                 endpoint = session.endpoint(contract)
-                self.client = ApiClient(endpoint.base_url, model, endpoint.credentials)
-                return self.client.login().access
-            self.client.renew()
-            return self.client.access_token()
+                self.client = ApiClient(
+                    endpoint.base_url, model, endpoint.credentials, endpoint.ledger
+                )
+            elif self.client.tokens is not None and self.client.tokens.access == (
+                self.client.ledger.access
+            ):
+                self.client.ledger.stale = True  # asked again: the token was refused or is old
+            return self.client.login().access
 
         def set(self, case: Any, data: str | None, context: Any) -> None:
             operation = by_route.get((case.operation.method.upper(), case.operation.path))

@@ -9,9 +9,12 @@ are unused, files are real files, JSON files fit their structure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
@@ -38,6 +41,19 @@ def collection_of(target: Target, collection_name: str | None, *needs: str) -> C
     return collection
 
 
+def run_check(check: Callable[[], None], collection: Collection) -> None:
+    """Run a property; when the target refused every body on its business rules (a documented
+    400 on references or ids, see Collection.business_refusal), skip saying so."""
+    __tracebackhide__ = True
+    try:
+        check()
+    except Unsatisfiable:
+        pytest.skip(
+            "the target refused every generated body on its own data with a documented 400: "
+            + "; ".join(collection.refused[:3])
+        )
+
+
 def test_created_records_read_back_as_sent(
     contract: ContractRef, target: Target, collection_name: str | None
 ) -> None:
@@ -51,7 +67,7 @@ def test_created_records_read_back_as_sent(
     def check(data: st.DataObject) -> None:
         collection.create(data.draw(collection.factory.full(create), label="body"))
 
-    check()
+    run_check(check, collection)
 
 
 def test_patch_changes_only_the_fields_it_sends(
@@ -69,7 +85,7 @@ def test_patch_changes_only_the_fields_it_sends(
         patch = data.draw(collection.factory.partial(collection.op("update"), current))
         collection.patch(record_id, patch)
 
-    check()
+    run_check(check, collection)
 
 
 def test_put_needs_every_required_field(
@@ -89,7 +105,7 @@ def test_put_needs_every_required_field(
         body = data.draw(collection.factory.full(collection.op("replace")), label="replacement")
         collection.put_without(record_id, body, left_out)
 
-    check()
+    run_check(check, collection)
 
 
 def test_deleted_records_are_gone(
@@ -105,7 +121,7 @@ def test_deleted_records_are_gone(
         record_id = collection.create(data.draw(collection.factory.full(collection.op("create"))))
         collection.delete(record_id)
 
-    check()
+    run_check(check, collection)
     if collection.has("list"):
         collection.list_holds_what_was_created()
 
