@@ -40,15 +40,20 @@ def build_schema(contract: ContractRef, session: SuiteSession) -> Any:
     document = with_links(contract.model)
     schema = schemathesis.openapi.from_dict(document, config=schemathesis_config(document))
     schema.auth()(auth_provider(contract, session))
-    budgeted = token_operations(contract.model) if session.ledger(contract).budget else []
+    budgeted = budgeted_operations(contract.model) if session.ledger(contract).budget else []
     return schema.exclude(operation_id=budgeted) if budgeted else schema
 
 
-def token_operations(model: ContractModel) -> list[str]:
-    """The token endpoints' operationIds: fuzzing them would spend a throttled target's token
-    budget in seconds, so on such a target they are left to the auth suite, which checks them
-    within the budget."""
-    return [op.operation_id for op in model.operations if op.action in TOKEN_ACTIONS]
+def budgeted_operations(model: ContractModel) -> list[str]:
+    """Operations the token budget's throttle counts: the token endpoints and every other
+    anonymous one (DMLF's schema pages share the anonymous 10 a day). Fuzzing them would spend
+    a throttled target's budget in seconds, so there they are left out of conformance; the
+    auth suite checks the token endpoints within the budget."""
+    return [
+        op.operation_id
+        for op in model.operations
+        if op.action in TOKEN_ACTIONS or op.security is Security.NONE
+    ]
 
 
 def with_links(model: ContractModel) -> dict[str, Any]:

@@ -46,6 +46,8 @@ def seed() -> None:
         models.Method.objects.create(name=n, institute=i)
         for n, i in (("XRD", freiberg), ("SEM-EDS", freiberg), ("Cycling", dresden))
     ]
+    # Method codes of sample ids go up to the highest method id: the lab has a 102nd method.
+    models.Method.objects.create(id=102, name="ICP-OES", institute=dresden)
     body = models.FundingBody.objects.create(name="DFG")
     models.FundingBody.objects.create(name="BMBF")
     project = models.Project.objects.create(

@@ -135,14 +135,23 @@ class SampleSerializer(serializers.ModelSerializer[models.Sample]):
 
     def validate_sample_id(self, value: str) -> str:
         if not SAMPLE_ID.match(value):
-            raise serializers.ValidationError("The sample id must look like yymmdd_hhmmss_iiaaaa.")
+            raise serializers.ValidationError(
+                "Sample ID must be in the format 'yymmdd_hhmmss_iiaaaa'."
+            )
         try:
             moment = dt.datetime.strptime(value[:13], "%y%m%d_%H%M%S")
         except ValueError:
             message = "The sample id's date or time is not valid."
             raise serializers.ValidationError(message) from None
-        if moment.date() > dt.date.today():
-            raise serializers.ValidationError("The sample id's date lies in the future.")
+        if moment.date() >= dt.date.today():
+            raise serializers.ValidationError("The date part of the Sample ID must be in the past.")
+        for code, model in ((value[14:16], models.Institute), (value[16:20], models.Method)):
+            highest = model.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            if int(code) > highest:
+                raise serializers.ValidationError(
+                    f"The {model.__name__.lower()} code {int(code)} exceeds the highest "
+                    f"{model.__name__.lower()} id {highest}."
+                )
         return value
 
     def validate_supplementary_file(self, upload: Any) -> Any:

@@ -62,10 +62,11 @@ class Writable(viewsets.ModelViewSet):  # type: ignore[type-arg]
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             return super().destroy(request, *args, **kwargs)
-        except ProtectedError:
+        except ProtectedError as error:
+            names = sorted({type(r).__name__.lower() + "s" for r in error.protected_objects})
             return Response(
-                {"detail": "This record is referenced by other records and cannot be deleted."},
-                status=status.HTTP_400_BAD_REQUEST,
+                {"detail": f"Cannot delete this record: {', '.join(names)} still reference it."},
+                status=status.HTTP_409_CONFLICT,
             )
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
