@@ -73,9 +73,9 @@ class Writable(viewsets.ModelViewSet):  # type: ignore[type-arg]
         if BROKEN == "patch_resets":
             # Broken: PATCH handled as a PUT onto a blank record, so unsent fields are reset.
             instance = self.get_object()
-            for field in ("method", "parent", "supplementary_file"):
-                if field not in request.data and hasattr(instance, field):
-                    setattr(instance, field, None)
+            for field in type(instance)._meta.concrete_fields:
+                if field.null and field.name not in request.data:
+                    setattr(instance, field.name, None)
             instance.save()
         return super().partial_update(request, *args, **kwargs)
 
