@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -24,6 +25,7 @@ from suites.paging import Pager
 from suites.target import Target
 
 ACTIONS = ("list", "create", "read", "update", "replace", "delete")
+MISFIT_FIELD = "specmock_unknown_field"
 
 
 class Collection:
@@ -66,7 +68,7 @@ class Collection:
         self.factory.remember(body)  # before any check: a replayed example must not collide
         created = self.client.last
         status = operation.success_status or 201
-        self.business_refusal(created, operation, "create")
+        self.business_refusal(created, operation, body)
         expect_status(created, status, self.rule("create", f"a valid create answers {status}"))
         record = self.record(response, created, "create")
         self.check_sent(body, record, [created], "create", "the created record holds what was sent")
@@ -83,7 +85,7 @@ class Collection:
         self.factory.remember(body)
         patched = self.client.last
         status = operation.success_status or 200
-        self.business_refusal(patched, operation, "update")
+        self.business_refusal(patched, operation, body)
         expect_status(patched, status, self.rule("update", "a valid PATCH is accepted"))
         after = self.read_back(record_id, body, "update")
         kept = set(self.factory.writable(operation)) - body.fields
@@ -103,9 +105,37 @@ class Collection:
         body.send(self.client, operation, self.path(operation, record_id))
         self.factory.remember(body)
         status = operation.success_status or 200
-        self.business_refusal(self.client.last, operation, "replace")
+        self.business_refusal(self.client.last, operation, body)
         expect_status(self.client.last, status, self.rule("replace", "a valid PUT is accepted"))
         self.known[record_id] = self.read_back(record_id, body, "replace")
+
+    def create_with_misfit_json_file(self, body: Body) -> None:
+        """A create whose JSON files hold a field their structure lacks is refused (400)."""
+        operation = self.op("create")
+        parts = []
+        for part in body.files:
+            if part.name in self.spec.json_files:
+                content = json.loads(part.content)
+                content[MISFIT_FIELD] = "not a field of the structure"
+                part = replace(part, content=json.dumps(content).encode())
+            parts.append(part)
+        misfit = replace(body, files=tuple(parts))
+        misfit.send(self.client, operation)
+        self.factory.remember(body)
+        others = body
+        for name in self.spec.json_files:
+            others = others.without(name)
+        self.business_refusal(self.client.last, operation, others)  # refused for another rule
+        names = ", ".join(sorted(self.spec.json_files))
+        expect_status(
+            self.client.last,
+            400,
+            self.rule(
+                "create",
+                f"a JSON file ({names}) must have its structure (x-specmock jsonFiles): one with "
+                f"a field `{MISFIT_FIELD}` the structure lacks is refused with 400",
+            ),
+        )
 
     def put_without(self, record_id: str, body: Body, left_out: str) -> None:
         """PUT without one required field is refused with 400 and changes nothing."""
@@ -300,19 +330,22 @@ class Collection:
         fields |= set(raw.get("valueRules") or {}) | set(raw.get("fileChecks") or {})
         return fields
 
-    def business_refusal(self, exchange: Exchange, operation: Operation, action: str) -> None:
-        """A documented 400 that names only business-rule fields refuses the body on the
-        target's own data (a reference it does not have, a rule on an id): not a failure, the
-        example is set aside (hypothesis `reject`) and counted."""
+    def business_refusal(self, exchange: Exchange, operation: Operation, body: Body) -> None:
+        """A documented 400 that names only business-rule fields the body sent refuses it on
+        the target's own data (a reference it does not have, a rule on an id): not a failure,
+        the example is set aside (hypothesis `reject`) and counted. A 400 about a field that was
+        not sent is no judgement of the data sent, so it stays a failure."""
         received = exchange.received
         if received is None or received.status != 400 or not operation.documents(400):
             return
         try:
-            body = json.loads(received.body)
+            errors = json.loads(received.body)
         except ValueError:
             return
-        if isinstance(body, Mapping) and body and set(body) <= self.business_fields():
-            self.refused.append(f"{operation.label}: {json.dumps(body, ensure_ascii=False)[:160]}")
+        rules = self.business_fields()
+        if isinstance(errors, Mapping) and errors and set(errors) <= rules & body.fields:
+            shown = json.dumps(errors, ensure_ascii=False)[:160]
+            self.refused.append(f"{operation.label}: {shown}")
             reject()
 
     def list_keys(self, query: Mapping[str, Any]) -> tuple[list[str], Exchange]:

@@ -108,6 +108,42 @@ def test_put_needs_every_required_field(
     run_check(check, collection)
 
 
+def test_put_replaces_the_record(
+    contract: ContractRef, target: Target, collection_name: str | None
+) -> None:
+    """Given a created record, when a PUT sends a whole valid body, then it is accepted and the
+    record reads back as sent."""
+    collection = collection_of(target, collection_name, "replace")
+
+    @budget.examples(0.1)
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        record_id = collection.create(data.draw(collection.factory.full(collection.op("create"))))
+        body = data.draw(collection.factory.full(collection.op("replace")), label="replacement")
+        collection.put(record_id, body)
+
+    run_check(check, collection)
+
+
+def test_filters_give_exactly_the_records_with_their_value(
+    contract: ContractRef, target: Target, collection_name: str | None
+) -> None:
+    """Given a created record, when the list is filtered by each declared exact filter with
+    that record's value, then exactly the records with that value come back, it among them."""
+    collection = collection_of(target, collection_name, "list")
+    if not collection.filters():
+        pytest.skip(f"the list of {collection_name} declares no exact filters")
+
+    @budget.examples(0.1)
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        record_id = collection.create(data.draw(collection.factory.full(collection.op("create"))))
+        for param, field in sorted(collection.filters().items()):
+            collection.filter_matches(record_id, param, field)
+
+    run_check(check, collection)
+
+
 def test_deleted_records_are_gone(
     contract: ContractRef, target: Target, collection_name: str | None
 ) -> None:
@@ -124,6 +160,25 @@ def test_deleted_records_are_gone(
     run_check(check, collection)
     if collection.has("list"):
         collection.list_holds_what_was_created()
+
+
+def test_json_files_must_fit_their_structure(
+    contract: ContractRef, target: Target, collection_name: str | None
+) -> None:
+    """Given a valid body whose JSON file (x-specmock jsonFiles) also holds a field its
+    structure does not have, when it is created, then it is refused with the documented 400."""
+    collection = collection_of(target, collection_name)
+    if not collection.spec.json_files:
+        pytest.skip(f"collection {collection_name} declares no jsonFiles")
+    create = collection.op("create")
+
+    @budget.examples(0.1)
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        body = data.draw(collection.factory.full(create), label="body")
+        collection.create_with_misfit_json_file(body)
+
+    run_check(check, collection)
 
 
 def test_crud_state_machine(
