@@ -31,7 +31,7 @@ def conformance_test(contract: ContractRef) -> Callable[..., None]:
     schema = SCHEMAS[contract.name] = build_schema(contract, current_session())
 
     @schema.parametrize()  # type: ignore[untyped-decorator]
-    @settings(suppress_health_check=budget.SUPPRESSED)
+    @settings(suppress_health_check=budget.SUPPRESSED, phases=budget.phases())
     @pytest.mark.specmock_contract(contract.name)
     def test(case: Any, marked_target: Target) -> None:
         """Given any generated request for the operation (examples, boundaries, negative and
