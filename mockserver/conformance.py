@@ -25,6 +25,8 @@ def business_rule_statuses(document: dict[str, Any]) -> dict[str, tuple[str, ...
     for operation in _operations(document):
         ext = operation.get("x-specmock", {})
         spec = collections.get(ext.get("collection"), {})
+        if _filters_name_records(ext, spec) and operation.get("operationId"):
+            out[operation["operationId"]] = ("400",)
         if ext.get("action") not in WRITE_ACTIONS or not operation.get("operationId"):
             continue
         statuses = set()
@@ -35,6 +37,16 @@ def business_rule_statuses(document: dict[str, Any]) -> dict[str, tuple[str, ...
         if statuses:
             out[operation["operationId"]] = tuple(sorted(statuses))
     return out
+
+
+def _filters_name_records(ext: dict[str, Any], spec: dict[str, Any]) -> bool:
+    """Whether a list filters by a reference field: a schema-valid value that names no record
+    is refused with 400 (django-filter's "Select a valid choice"), a business rule too."""
+    references = spec.get("references") or {}
+    filters = ext.get("filters") or {}
+    return ext.get("action") == "list" and any(
+        isinstance(f, dict) and f.get("field") in references for f in filters.values()
+    )
 
 
 def basic_auth_operations(document: dict[str, Any]) -> list[str]:

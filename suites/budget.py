@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 SUPPRESSED = [
@@ -18,6 +18,26 @@ SUPPRESSED = [
     HealthCheck.function_scoped_fixture,
     HealthCheck.filter_too_much,
 ]
+
+
+def phases() -> tuple[Phase, ...]:
+    """The profile's phases, without shrinking on a deployment: every request costs the target
+    (and its throttle), so a failure is reported as found, not minimised."""
+    loaded = settings.default
+    chosen = tuple(loaded.phases) if loaded is not None else tuple(Phase)
+    if on_deployment():
+        chosen = tuple(p for p in chosen if p not in (Phase.shrink, Phase.explain))
+    return chosen
+
+
+def on_deployment() -> bool:
+    """Whether the suites run against a --target (not the bundled mock)."""
+    from suites.plugin import current_session
+
+    try:
+        return current_session().options.target is not None
+    except RuntimeError:
+        return False
 
 
 def profile_examples() -> int:
@@ -32,6 +52,7 @@ def examples(fraction: float = 1.0, minimum: int = 2) -> settings:
         max_examples=max(minimum, int(profile_examples() * fraction)),
         deadline=None,
         suppress_health_check=SUPPRESSED,
+        phases=phases(),
     )
 
 
@@ -43,6 +64,7 @@ def machine(fraction: float = 0.2, minimum: int = 2) -> settings:
         stateful_step_count=max(10, min(40, profile_examples() // 4)),
         deadline=None,
         suppress_health_check=SUPPRESSED,
+        phases=phases(),
     )
 
 

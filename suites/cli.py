@@ -1,7 +1,7 @@
 """`specmock test`: run the contract suites through pytest.
 
     specmock test [--contract DIR]... [--target URL] [--username U] [--password P]
-                  [--token-ttl S] [--suite NAME]... [--profile ci|thorough]
+                  [--token-ttl S] [--token-budget N] [--suite NAME]... [--profile ci|thorough]
                   [--junitxml PATH] [-- PYTEST ARGS...]
 
 `main(argv)` builds the pytest command line (`pytest <suites> --contract .. --target ..
@@ -29,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--username", help="login for the contract's token endpoint")
     p.add_argument("--password", help="password for the contract's token endpoint")
     p.add_argument("--token-ttl", help="seconds the target's access tokens live")
+    p.add_argument("--token-budget", help="most token requests the run may make")
     p.add_argument("--suite", action="append", choices=SUITE_NAMES, help="run only these")
     p.add_argument("--profile", default="ci", help="hypothesis profile: ci (default), thorough")
     p.add_argument("--junitxml", help="write JUnit XML here")
@@ -44,7 +45,7 @@ def pytest_args(argv: Sequence[str]) -> list[str]:
     args += ["-p", "suites.plugin", "--hypothesis-profile", options.profile]
     for contract in options.contract or []:
         args += ["--contract", contract]
-    for name in ("target", "username", "password", "token_ttl", "junitxml"):
+    for name in ("target", "username", "password", "token_ttl", "token_budget", "junitxml"):
         value = getattr(options, name)
         if value is not None:
             args += [f"--{name.replace('_', '-')}", value]

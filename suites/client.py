@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from mockserver.suites_support import (
 )
 from mockserver.suites_support.schemas import set_pointer
 from suites.context import Credentials
+from suites.ledger import MAX_RETRY_WAIT, TokenLedger
 
 TIMEOUT = 30
 AUTO = "auto"
@@ -58,10 +60,17 @@ class Tokens:
 class ApiClient:
     """A requests session against one target of one contract."""
 
-    def __init__(self, base_url: str, model: ContractModel, credentials: Credentials | None):
+    def __init__(
+        self,
+        base_url: str,
+        model: ContractModel,
+        credentials: Credentials | None,
+        ledger: TokenLedger | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.credentials = credentials
+        self.ledger = ledger if ledger is not None else TokenLedger()
         self.session = requests.Session()
         self.exchanges: deque[Exchange] = deque(maxlen=50)
         self.tokens: Tokens | None = None
@@ -115,6 +124,7 @@ class ApiClient:
     ) -> requests.Response:
         """Send a request as given and keep the exchange."""
         headers = dict(kwargs.pop("headers", None) or {})
+        retried = bool(kwargs.pop("_retried", False))
         if auth is not None and auth.header is not None:
             headers["Authorization"] = auth.header
         try:
@@ -129,13 +139,39 @@ class ApiClient:
             ) from None
         response = self._follow_redirects(response, auth)
         self.exchanges.append(_exchange(response, kwargs, auth))
+        if response.status_code == 429:
+            return self._after_throttle(method, url, auth, kwargs, response, retried)
         return response
+
+    def _after_throttle(
+        self,
+        method: str,
+        url: str,
+        auth: Auth | None,
+        kwargs: dict[str, Any],
+        response: requests.Response,
+        retried: bool,
+    ) -> requests.Response:
+        """Honour a 429: wait a short Retry-After and try once more; otherwise stop the token
+        requests of the run and skip the test, saying why (HTTP 429, RFC 6585)."""
+        wait = _retry_after(response)
+        if wait is not None and wait <= MAX_RETRY_WAIT and not retried:
+            time.sleep(wait)
+            return self.send(method, url, auth=auth, _retried=True, **kwargs)
+        told = f"Retry-After {wait:g} s" if wait is not None else "no Retry-After"
+        reason = f"the target throttles this client (429 on {method} {url}, {told})"
+        self.ledger.stop(reason)
+        pytest.skip(reason)
 
     # ------------------------------------------------------------------------ tokens
 
-    def request_token(self, username: str, password: str) -> requests.Response:
-        """Call the token endpoint with these credentials (no checks)."""
+    def request_token(
+        self, username: str, password: str, purpose: str = "login", reserve: int = 0
+    ) -> requests.Response:
+        """Call the token endpoint with these credentials (no checks); counted in the ledger,
+        skipped when its budget (less `reserve`) is spent."""
         token = self._token_endpoint()
+        self.ledger.spend(purpose, reserve)
         operation = token.operation
         if token.basic:
             raw = base64.b64encode(f"{username}:{password}".encode()).decode()
@@ -148,6 +184,19 @@ class ApiClient:
         return self.call(operation, json_body=body, auth=NONE)
 
     def login(self) -> Tokens:
+        """The run's tokens: those of its one login while they are fresh, refreshed once they
+        are stale, a new login only when there are none (or the refresh is refused)."""
+        ledger = self.ledger
+        if ledger.access is not None and not ledger.stale:
+            self.tokens = Tokens(ledger.access, ledger.refresh)
+            return self.tokens
+        if ledger.access is not None and ledger.refresh and self.model.refresh is not None:
+            self.tokens = Tokens(ledger.access, ledger.refresh)
+            if self._refreshed():
+                return self.tokens
+        return self.new_login()
+
+    def new_login(self) -> Tokens:
         """Log in with the session's credentials; a refused login is a violation."""
         if self.credentials is None:
             pytest.skip("no credentials: pass --username and --password (or SPECMOCK_USERNAME)")
@@ -166,12 +215,17 @@ class ApiClient:
             )
         refresh = resolve_pointer(body, token.refresh_pointer) if token.refresh_pointer else None
         self.tokens = Tokens(access, refresh if isinstance(refresh, str) else None)
+        self.ledger.access, self.ledger.refresh = self.tokens.access, self.tokens.refresh
+        self.ledger.stale = False
         return self.tokens
 
-    def request_refresh(self, refresh_token: Any) -> requests.Response:
-        """Call the refresh endpoint with this refresh token (no checks)."""
+    def request_refresh(
+        self, refresh_token: Any, purpose: str = "refresh", reserve: int = 0
+    ) -> requests.Response:
+        """Call the refresh endpoint with this refresh token (no checks); counted."""
         endpoint = self.model.refresh
         assert endpoint is not None
+        self.ledger.spend(purpose, reserve)
         body = set_pointer({}, endpoint.refresh_from, refresh_token)
         return self.call(endpoint.operation, json_body=body, auth=NONE)
 
@@ -192,14 +246,24 @@ class ApiClient:
 
     def renew(self) -> None:
         """New tokens: a refresh where the contract has one, else a new login."""
-        refresh = self.model.refresh
-        if self.tokens and self.tokens.refresh and refresh is not None:
-            response = self.request_refresh(self.tokens.refresh)
-            access = resolve_pointer(_json(response), refresh.access_pointer)
-            if response.status_code == 200 and isinstance(access, str):
-                self.tokens = Tokens(access, self.tokens.refresh)
-                return
-        self.login()
+        refreshable = self.tokens and self.tokens.refresh and self.model.refresh is not None
+        if not (refreshable and self._refreshed()):
+            self.new_login()
+
+    def _refreshed(self) -> bool:
+        """Exchange the current refresh token; whether that gave a new access token (shared
+        with the run's other tests through the ledger)."""
+        endpoint = self.model.refresh
+        assert endpoint is not None
+        assert self.tokens is not None
+        response = self.request_refresh(self.tokens.refresh)
+        access = resolve_pointer(_json(response), endpoint.access_pointer)
+        if response.status_code != 200 or not isinstance(access, str):
+            return False
+        self.tokens = Tokens(access, self.tokens.refresh)
+        self.ledger.access, self.ledger.refresh = access, self.tokens.refresh
+        self.ledger.stale = False
+        return True
 
     def _auth_for(self, operation: Operation, auth: str | Auth) -> Auth | None:
         if isinstance(auth, Auth):
@@ -277,6 +341,15 @@ def _exchange(
 def _json(response: requests.Response) -> Any:
     try:
         return response.json()
+    except ValueError:
+        return None
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Retry-After in seconds (delay-seconds form; an HTTP date counts as unknown)."""
+    value = response.headers.get("retry-after", "").strip()
+    try:
+        return max(0.0, float(value))
     except ValueError:
         return None
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from mockserver.engine.options import EngineOptions
 from mockserver.suites_support import ContractModel
 from mockserver.testing import MockPool
+from suites.ledger import TokenLedger
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "contracts"
@@ -27,6 +28,7 @@ ENV = {
     "username": "SPECMOCK_USERNAME",
     "password": "SPECMOCK_PASSWORD",
     "token_ttl": "SPECMOCK_TOKEN_TTL",
+    "token_budget": "SPECMOCK_TOKEN_BUDGET",
 }
 
 
@@ -46,6 +48,7 @@ class SuiteOptions:
     username: str | None = None
     password: str | None = None
     token_ttl: float | None = None
+    token_budget: int | None = None
 
     @classmethod
     def from_values(
@@ -56,6 +59,7 @@ class SuiteOptions:
         password: str | None,
         token_ttl: str | None,
         cwd: Path,
+        token_budget: str | None = None,
     ) -> SuiteOptions:
         """Merge option values (None: not given) with the environment and check them."""
         env = os.environ
@@ -64,12 +68,14 @@ class SuiteOptions:
         if target and not contract_values:
             raise SuiteUsageError("--target needs --contract: which contract should it meet?")
         ttl = token_ttl or env.get(ENV["token_ttl"]) or None
+        budget = token_budget or env.get(ENV["token_budget"]) or None
         return cls(
             contracts=tuple(_contract_path(v, cwd) for v in contract_values) or bundled_contracts(),
             target=target.rstrip("/") if target else None,
             username=username or env.get(ENV["username"]) or None,
             password=password or env.get(ENV["password"]) or None,
             token_ttl=float(ttl) if ttl else None,
+            token_budget=int(budget) if budget else None,
         )
 
 
@@ -104,6 +110,7 @@ class Endpoint:
     base_url: str
     credentials: Credentials | None
     bundled: bool
+    ledger: TokenLedger = field(default_factory=TokenLedger)
 
 
 @dataclass
@@ -112,6 +119,7 @@ class SuiteSession:
 
     options: SuiteOptions
     pool: MockPool = field(default_factory=MockPool)
+    ledgers: dict[str, TokenLedger] = field(default_factory=dict)
 
     @cached_property
     def contracts(self) -> list[ContractRef]:
@@ -127,11 +135,26 @@ class SuiteSession:
     def endpoint(self, contract: ContractRef) -> Endpoint:
         """The target, or the contract's bundled mock (started now if needed)."""
         credentials = self._credentials(contract)
+        ledger = self.ledger(contract)
         if self.options.target:
-            return Endpoint(self.options.target, credentials, bundled=False)
+            return Endpoint(self.options.target, credentials, bundled=False, ledger=ledger)
         # Throttling off: a suite logs in far more often than a declared anonymous rate allows.
         mock = self.pool.get(contract.path, EngineOptions(check_responses=True, throttle=False))
-        return Endpoint(mock.url, credentials, bundled=True)
+        return Endpoint(mock.url, credentials, bundled=True, ledger=ledger)
+
+    def ledger(self, contract: ContractRef) -> TokenLedger:
+        """The token requests of this run for `contract`: `--token-budget`, else the contract's
+        throttle on a deployment; the bundled mock serves without throttling (unlimited)."""
+        if contract.name not in self.ledgers:
+            declared = contract.model.token_budget if self.options.target else None
+            if self.options.token_budget is not None:
+                ledger = TokenLedger(self.options.token_budget, "--token-budget")
+            elif declared is not None:
+                ledger = TokenLedger(declared.requests, declared.source)
+            else:
+                ledger = TokenLedger()
+            self.ledgers[contract.name] = ledger
+        return self.ledgers[contract.name]
 
     def close(self) -> None:
         """Stop the bundled mocks."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection, Sequence
 from typing import NoReturn
 
@@ -35,3 +36,17 @@ def expect(condition: bool, rule: str, exchanges: Sequence[Exchange], **details:
     __tracebackhide__ = True
     if not condition:
         fail(rule, exchanges, expected=details.get("expected"), found=details.get("found"))
+
+
+class ContractWarning(UserWarning):
+    """Something a deployment does that the contract does not state as a rule (reported as a
+    pytest warning, never a failure)."""
+
+
+def warn(rule: str, exchanges: Sequence[Exchange] = (), *, found: str | None = None) -> None:
+    """Report what the contract does not rule on, with its evidence, as a warning."""
+    request = exchanges[-1].sent if exchanges else None
+    where = f" [{request.method} {request.url}]" if request is not None else ""
+    detail = f": {found}" if found else ""
+    message = f"not a contract rule, noted: {rule}{detail}{where}"
+    warnings.warn(ContractWarning(message), stacklevel=2)

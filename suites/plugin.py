@@ -49,6 +49,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"seconds the target's access tokens live, if short enough to wait for "
         f"(env {ENV['token_ttl']})",
     )
+    group.addoption(
+        "--token-budget",
+        help="most token requests (obtain and refresh) the run may make "
+        f"(env {ENV['token_budget']}; default: the contract's x-specmock.throttle on a "
+        "deployment, unlimited on the bundled mock)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -65,6 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
             config.getoption("password"),
             config.getoption("token_ttl"),
             Path(config.invocation_params.dir),
+            config.getoption("token_budget"),
         )
     except (SuiteUsageError, ValueError) as exc:
         raise pytest.UsageError(str(exc)) from None
@@ -130,6 +137,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         write(f"{suite:<12} {contract:<14} {verdict:<7} {counts}")
         if tally.first_failure:
             write(f"{'':<12} first failure: {tally.first_failure}")
+    for name, ledger in sorted((_SESSION.ledgers if _SESSION else {}).items()):
+        write(f"token requests {name}: {ledger.summary()}")
 
 
 def _order(entry: tuple[tuple[str, str], Tally]) -> tuple[int, str]:

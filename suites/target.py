@@ -48,7 +48,9 @@ class Target:
 
     def client(self) -> ApiClient:
         """A fresh client (own session, own tokens)."""
-        return ApiClient(self.base_url, self.contract.model, self.endpoint.credentials)
+        return ApiClient(
+            self.base_url, self.contract.model, self.endpoint.credentials, self.endpoint.ledger
+        )
 
     def reset(self) -> None:
         """Seed state, empty journal, real time (a no-op on a real deployment)."""
@@ -63,6 +65,12 @@ class Target:
         response.raise_for_status()
 
     @property
+    def bounded(self) -> bool:
+        """Whether token requests are limited (a budget, or a target that may lock accounts):
+        then negative credential checks are few, and never lock the real account out."""
+        return self.endpoint.ledger.budget is not None or not self.has_admin
+
+    @property
     def access_ttl(self) -> float | None:
         """How long access tokens live: `--token-ttl`, else the contract's `accessTtl`."""
         return self.token_ttl or self.contract.model.access_ttl
@@ -73,6 +81,7 @@ class Target:
         if ttl is None:
             pytest.skip("how long tokens live is unknown: pass --token-ttl (no accessTtl either)")
         self._pass_time(ttl + 1, "access tokens", "--token-ttl")
+        self.endpoint.ledger.stale = True  # the run's shared access token is now expired
 
     def expire_refresh_tokens(self) -> None:
         """Make every refresh token issued so far expire (only on a specmock), or skip."""
@@ -80,6 +89,7 @@ class Target:
         if ttl is None:
             pytest.skip("the contract does not say how long refresh tokens live (refreshTtl)")
         self._pass_time(ttl + 1, "refresh tokens", None)
+        self.endpoint.ledger.stale = True
 
     def expire_datasets(self) -> None:
         """Make every data set made so far expire, or skip the test saying why."""

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import settings
 
 from suites import budget
-from suites.conformance import FILE_AWARE_CHECKS, build_schema, file_aware
+from suites.conformance import FILE_AWARE_CHECKS, budgeted_operations, build_schema, file_aware
 from suites.context import ContractRef
 from suites.plugin import current_session
 from suites.target import Target
@@ -31,7 +31,7 @@ def conformance_test(contract: ContractRef) -> Callable[..., None]:
     schema = SCHEMAS[contract.name] = build_schema(contract, current_session())
 
     @schema.parametrize()  # type: ignore[untyped-decorator]
-    @settings(suppress_health_check=budget.SUPPRESSED)
+    @settings(suppress_health_check=budget.SUPPRESSED, phases=budget.phases())
     @pytest.mark.specmock_contract(contract.name)
     def test(case: Any, marked_target: Target) -> None:
         """Given any generated request for the operation (examples, boundaries, negative and
@@ -85,3 +85,22 @@ def test_stateful_sequences_along_links(contract: ContractRef, target: Target) -
             )
 
     OnTarget.run(settings=budget.machine(0.4))
+
+
+def test_operations_counted_by_the_token_budget(contract: ContractRef) -> None:
+    """Given a target whose throttle counts anonymous requests against the token budget, then
+    exactly its anonymous operations are left out of conformance (this test says which);
+    without a budget every operation of the contract is fuzzed."""
+    ledger = current_session().ledger(contract)
+    left_out = budgeted_operations(contract.model) if ledger.budget else []
+    fuzzed = {
+        result.ok().definition.raw.get("operationId")
+        for result in SCHEMAS[contract.name].get_all_operations()
+    }
+    every = {op.operation_id for op in contract.model.operations}
+    assert fuzzed == every - set(left_out), f"fuzzed {sorted(fuzzed)}, left out {left_out}"
+    if left_out:
+        pytest.skip(
+            f"not fuzzed, they would spend the token budget ({ledger.budget}, {ledger.source}): "
+            + ", ".join(left_out)
+        )

@@ -28,6 +28,7 @@ from mockserver.suites_support.model import (
     Parameter,
     RefreshEndpoint,
     Security,
+    TokenBudget,
     TokenEndpoint,
     User,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "RefreshEndpoint",
     "Security",
     "Sent",
+    "TokenBudget",
     "TokenEndpoint",
     "User",
     "curl",

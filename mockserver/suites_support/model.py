@@ -254,6 +254,21 @@ class PaginationSpec:
 
 
 @dataclass(frozen=True)
+class TokenBudget:
+    """How many token requests (obtain and refresh together) the contract's throttle allows a
+    client per window: the tightest `x-specmock.throttle` scope that applies to them."""
+
+    requests: int
+    scope: str
+    rate: str
+
+    @property
+    def source(self) -> str:
+        """Where the budget comes from, for messages."""
+        return f"x-specmock.throttle scope {self.scope} {self.rate}"
+
+
+@dataclass(frozen=True)
 class User:
     """Seed credentials the contract declares for its mock."""
 
@@ -276,6 +291,7 @@ class ContractModel:
     users: tuple[User, ...] = ()
     access_ttl: float | None = None
     refresh_ttl: float | None = None
+    token_budget: TokenBudget | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> ContractModel:
@@ -312,6 +328,7 @@ class ContractModel:
             ),
             access_ttl=float(auth["accessTtl"]) if "accessTtl" in auth else None,
             refresh_ttl=float(auth["refreshTtl"]) if "refreshTtl" in auth else None,
+            token_budget=_token_budget(root.get("throttle"), operations),
         )
 
     @property
@@ -483,3 +500,28 @@ def _refresh_endpoint(operations: tuple[Operation, ...]) -> RefreshEndpoint | No
             if access is not None:
                 return RefreshEndpoint(op, str(op.ext.get("refreshFrom", "/refresh")), access)
     return None
+
+
+def _token_budget(throttle: Any, operations: tuple[Operation, ...]) -> TokenBudget | None:
+    """The tightest throttle scope that counts requests to the token endpoints (anonymous POSTs
+    unless they need credentials of their own), or None when none applies."""
+    scopes = throttle.get("scopes") if isinstance(throttle, Mapping) else None
+    token_ops = [op for op in operations if op.action in ("issueToken", "refreshToken")]
+    if not isinstance(scopes, Mapping) or not token_ops:
+        return None
+    methods = {op.method for op in token_ops}
+    anonymous = all(op.security in (Security.NONE, Security.BASIC) for op in token_ops)
+    found: TokenBudget | None = None
+    for name, scope in scopes.items():
+        if not isinstance(scope, Mapping) or not isinstance(scope.get("rate"), str):
+            continue
+        who = scope.get("who", "everyone")
+        applies_to_methods = not scope.get("methods") or methods & set(scope["methods"])
+        if (who == "authenticated" and anonymous) or not applies_to_methods:
+            continue
+        count_text = str(scope["rate"]).partition("/")[0]
+        if not count_text.isdigit():
+            continue
+        if found is None or int(count_text) < found.requests:
+            found = TokenBudget(int(count_text), str(name), str(scope["rate"]))
+    return found
