@@ -30,6 +30,7 @@ STATUS_OF_KIND: dict[str, int] = {
     "unprocessable": 422,
     "tooManyRequests": 429,
     "serverError": 500,
+    "badGateway": 502,
     "serviceUnavailable": 503,
 }
 
@@ -45,6 +46,7 @@ TITLE_OF_STATUS: dict[int, str] = {
     422: "Unprocessable Content",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    502: "Bad Gateway",
     503: "Service Unavailable",
 }
 

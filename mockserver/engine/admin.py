@@ -1,4 +1,5 @@
-"""The admin API under `/__specmock/`: health, reset, state, journal, clock, uploaded files.
+"""The admin API under `/__specmock/`: health, reset, state, journal, clock, faults, uploaded
+files.
 
 Reserved prefix, like WireMock's `/__admin`: tests and tools drive the mock through it.
 """
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from mockserver.behaviours.faults import FaultSpecError
 from mockserver.core.exchange import Request, Response
 from mockserver.core.problems import ApiError
 from mockserver.engine.errors import ErrorRenderer
@@ -23,6 +25,13 @@ JSON = "application/json"
 
 def _json(body: Any, status: int = 200) -> Response:
     return Response(status, [("content-type", JSON)], orjson.dumps(body))
+
+
+def _body(request: Request) -> Any:
+    try:
+        return orjson.loads(request.body or b"{}")
+    except orjson.JSONDecodeError as exc:
+        raise ApiError("badRequest", f"The body is not JSON: {exc}.", pointer="/body") from None
 
 
 class AdminApi:
@@ -40,6 +49,9 @@ class AdminApi:
             ("GET", "clock"): self.clock,
             ("POST", "clock"): self.change_clock,
             ("GET", "datasets"): self.datasets,
+            ("GET", "faults"): self.faults,
+            ("POST", "faults"): self.add_faults,
+            ("DELETE", "faults"): self.clear_faults,
         }
 
     def handle(self, request: Request) -> Response:
@@ -48,6 +60,8 @@ class AdminApi:
         try:
             if name.startswith("files/"):
                 return self.file(request, name)
+            if name.startswith("faults/"):
+                return self.remove_fault(request, name)
             handler = self.routes.get((request.method, name))
             if handler is None:
                 allowed = sorted(m for m, n in self.routes if n == name)
@@ -94,10 +108,7 @@ class AdminApi:
 
     def change_clock(self, request: Request) -> Response:
         """`{"advance": seconds}`, `{"freeze": true}`, `{"freeze": false}` or `{"reset": true}`."""
-        try:
-            command = orjson.loads(request.body or b"{}")
-        except orjson.JSONDecodeError as exc:
-            raise ApiError("badRequest", f"The body is not JSON: {exc}.", pointer="/body") from None
+        command = _body(request)
         if not isinstance(command, dict) or not command.keys() <= {"advance", "freeze", "reset"}:
             raise ApiError(
                 "badRequest",
@@ -133,6 +144,43 @@ class AdminApi:
                 "ttl": cache.ttl,
             }
         )
+
+    def faults(self, request: Request) -> Response:
+        """The fault rules in force, in the order they are tried (runtime ones first)."""
+        return _json({"faults": [rule.describe() for rule in self.engine.faults.rules()]})
+
+    def add_faults(self, request: Request) -> Response:
+        """Put fault rules in force: one rule object, or `{"faults": [rule, ...]}` (the
+        contract's `x-specmock.faults` syntax); all or none. 201 with the rules and their ids."""
+        body = _body(request)
+        specs = body.get("faults") if isinstance(body, dict) and "faults" in body else [body]
+        if not isinstance(specs, list):
+            raise ApiError("badRequest", "faults must be a list of rules.", pointer="/body/faults")
+        try:
+            rules = self.engine.faults.add(specs)
+        except FaultSpecError as error:
+            raise ApiError(
+                "badRequest", f"Not a fault rule: {error}.", pointer="/body" + error.pointer
+            ) from None
+        return _json({"faults": [rule.describe() for rule in rules]}, 201)
+
+    def clear_faults(self, request: Request) -> Response:
+        """Take every rule set through this API out of force (the contract's stay)."""
+        self.engine.faults.clear()
+        return Response(204)
+
+    def remove_fault(self, request: Request, name: str) -> Response:
+        """`DELETE /__specmock/faults/<id>`: take one rule set through this API out of force."""
+        if request.method != "DELETE":
+            raise ApiError(
+                "methodNotAllowed",
+                f'Method "{request.method}" not allowed.',
+                headers=[("allow", "DELETE")],
+            )
+        rule_id = name.partition("/")[2]
+        if not rule_id.isdigit() or not self.engine.faults.remove(int(rule_id)):
+            raise ApiError("notFound", f"No fault rule set at run time with id {rule_id!r}.")
+        return Response(204)
 
     def file(self, request: Request, name: str) -> Response:
         """The bytes of an uploaded file, with its content type."""
