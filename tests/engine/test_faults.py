@@ -142,3 +142,20 @@ def test_a_contract_with_a_bad_fault_rule_does_not_compile(engine: MockEngine) -
     document = {**engine.document, "x-specmock": root}
     with pytest.raises(ContractError, match="faults/fault"):
         MockEngine(document)
+
+
+@pytest.mark.parametrize("bundled", ["dmlf", "freezerworks"])
+def test_a_bundled_contract_answers_a_fault_in_its_own_error_shape(bundled: str) -> None:
+    # Given a bundled contract and one of its operations (any: faults know nothing of the API)
+    engine = MockEngine.from_path(FAULTS.parents[2] / "contracts" / bundled)
+    template = next(t for t in engine.contract.routes if "{" not in t)
+    method = next(iter(engine.contract.routes[template]))
+    # When the request asks for a 503
+    response = send(engine, method, template, prefer="fault=503, retry-after=2")
+    # Then it gets one, in the contract's declared error media type, and nothing changed
+    declared = engine.document.get("x-specmock", {}).get("errors", {})
+    expected = declared.get("mediaType", "application/json") if declared else (
+        "application/problem+json")
+    assert (response.status, response.header("retry-after")) == (503, "2")
+    assert response.header("content-type") == expected
+    assert json.loads(response.body)

@@ -1,0 +1,255 @@
+"""The validating proxy as an ASGI app: forward, check both ways, pass the answer on.
+
+Each request is checked against the contract (checks.py), forwarded to the upstream with
+httpx (a pooled, keep-alive async client: the well-kept HTTP client of the ASGI world), and
+its answer checked and passed on with the violations of both in an `sl-violations` header (the
+header Prism's proxy users know) and in the journal. The Host header is the upstream's; links
+in answers are left as the server wrote them unless `rewrite_links`. JSON answers up to
+`max_checked_bytes` are read whole (the header must precede the body, and a body is checked
+whole); other answers stream through, checked for status and media type only. An upstream
+that cannot be reached is a 502 in the contract's error shape.
+
+`/__specmock/health`, `/__specmock/journal` and `/__specmock/violations` are the proxy's own.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+
+from mockserver.core.exchange import Request, Response
+from mockserver.core.problems import ApiError
+from mockserver.engine.compile import Operation
+from mockserver.http.asgi import Receive, Scope, Send, request_from_parts
+from mockserver.proxy.checks import ContractChecks, Finding
+from mockserver.proxy.record import Recorder
+from mockserver.proxy.report import Exchange, ProxyReport
+
+VIOLATIONS_HEADER = "sl-violations"
+ADMIN_PREFIX = "/__specmock/"
+# Hop-by-hop headers (RFC 9110 7.6.1) and those the client library sets itself.
+_HOP = frozenset({
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+    "transfer-encoding", "upgrade", "host", "content-length",
+})
+_NOT_PASSED_BACK = _HOP | {"content-encoding"}  # a read body is passed on decoded
+_MAX_HEADER = 8192  # bytes of the violations header; the journal has them all
+
+
+class ProxyApp:
+    """Forwards to `upstream`, holding both directions to the contract."""
+
+    def __init__(
+        self,
+        checks: ContractChecks,
+        upstream: str,
+        *,
+        rewrite_links: bool = False,
+        recorder: Recorder | None = None,
+        max_body_bytes: int = 10 * 1024 * 1024,
+        max_checked_bytes: int = 4 * 1024 * 1024,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.checks = checks
+        self.upstream = upstream.rstrip("/")
+        self.rewrite_links = rewrite_links
+        self.recorder = recorder
+        self.max_body_bytes = max_body_bytes
+        self.max_checked_bytes = max_checked_bytes
+        self.report = ProxyReport()
+        self._timeout = timeout
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    def client(self) -> httpx.AsyncClient:
+        """The pooled client, made on first use (inside the server's event loop)."""
+        if self._client is None:
+            limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
+            self._client = httpx.AsyncClient(
+                timeout=self._timeout, limits=limits, transport=self._transport,
+                follow_redirects=False, trust_env=False,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the upstream connections."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        body = await _read_body(receive, self.max_body_bytes)
+        request = _request(scope, body)
+        if request.path.startswith(ADMIN_PREFIX):
+            await _send_whole(send, self._admin(request))
+            return
+        await self._forward(scope, request, send)
+
+    async def _forward(self, scope: Scope, request: Request, send: Send) -> None:
+        started = time.perf_counter()
+        operation, findings = self.checks.request(request)
+        query = f"?{request.query_string}" if request.query_string else ""
+        url = self.upstream + request.path + query
+        outgoing = self.client().build_request(
+            request.method, url, headers=_forwarded(scope["headers"]), content=request.body
+        )
+        try:
+            upstream = await self.client().send(outgoing, stream=True)
+        except httpx.HTTPError as error:
+            answer = self._unreachable(request, error)
+            await _send_whole(send, _with_findings(answer, findings))
+            self._journal(request, operation, answer.status, findings, started)
+            return
+        try:
+            status = upstream.status_code
+            if self._checkable(upstream):
+                await upstream.aread()
+                answer = Response(status, _passed_back(upstream.headers.multi_items()),
+                                  self._links(upstream.content, request))
+                found = self.checks.response(operation, answer)
+                await _send_whole(send, _with_findings(answer, findings + found))
+                if self.recorder is not None and operation is not None and not findings + found:
+                    self.recorder.add(operation, request, answer)
+            else:
+                head = Response(status, _raw_back(upstream.headers.multi_items()), b"")
+                found = self.checks.response(operation, head, head_only=True)
+                await _send_streamed(send, _with_findings(head, findings + found), upstream)
+        finally:
+            await upstream.aclose()
+        self._journal(request, operation, status, findings + found, started)
+
+    def _checkable(self, upstream: httpx.Response) -> bool:
+        """Whether the answer is read whole: JSON, and not larger than the checked limit."""
+        media_type = upstream.headers.get("content-type", "")
+        if "json" not in media_type:
+            return False
+        length = upstream.headers.get("content-length")
+        return length is None or (length.isdigit() and int(length) <= self.max_checked_bytes)
+
+    def _links(self, body: bytes, request: Request) -> bytes:
+        """Hrefs as the server wrote them, or pointing at the proxy with `rewrite_links`."""
+        if not self.rewrite_links or not body:
+            return body
+        return body.replace(self.upstream.encode(), request.base_url.encode())
+
+    def _unreachable(self, request: Request, error: Exception) -> Response:
+        where = urlsplit(self.upstream).netloc or self.upstream
+        detail = f"The upstream {where} could not be reached ({type(error).__name__}: {error})."
+        return self.checks.contract.errors.render(ApiError("badGateway", detail), request)
+
+    def _journal(
+        self, request: Request, operation: Operation | None, status: int,
+        findings: list[Finding], started: float,
+    ) -> None:
+        self.report.add(Exchange(
+            time.time(), request.method, request.path,
+            operation.operation_id if operation else None, status,
+            (time.perf_counter() - started) * 1000, tuple(findings),
+        ))
+
+    def _admin(self, request: Request) -> Response:
+        name = request.path[len(ADMIN_PREFIX):].strip("/")
+        body: dict[str, Any]
+        if request.method == "GET" and name == "health":
+            body = {"status": "ok", "upstream": self.upstream,
+                    "contract": self.checks.contract.title}
+        elif request.method == "GET" and name == "journal":
+            body = {"entries": self.report.entries()}
+        elif request.method == "GET" and name == "violations":
+            body = {"requests": self.report.requests, "violating": self.report.violating,
+                    "distinct": self.report.distinct()}
+        else:
+            known = ", ".join(ADMIN_PREFIX + n for n in ("health", "journal", "violations"))
+            error = ApiError("notFound", f"The proxy's admin API has GET {known}.")
+            return self.checks.engine.admin.errors.render(error, request)
+        return Response(200, [("content-type", "application/json")], orjson.dumps(body))
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _request(scope: Scope, body: bytes) -> Request:
+    raw_path = scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else scope.get("path", "/")
+    return request_from_parts(scope["method"], path, scope.get("query_string", b""),
+                              scope.get("headers", ()), scope.get("scheme", "http"),
+                              scope.get("server"), body)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        if size <= limit:
+            chunks.append(chunk)
+        size += len(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _forwarded(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The client's headers less hop-by-hop ones and Host (httpx sends the upstream's)."""
+    return [(k, v) for k, v in raw if k.decode("latin-1").lower() not in _HOP]
+
+
+def _passed_back(items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in items if k.lower() not in _NOT_PASSED_BACK]
+
+
+def _raw_back(items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headers of a streamed answer: its encoding and length stay (the bytes are the server's)."""
+    keep = {"content-encoding", "content-length"}
+    return [(k, v) for k, v in items if k.lower() not in _HOP or k.lower() in keep]
+
+
+def _with_findings(response: Response, findings: list[Finding]) -> Response:
+    if findings:
+        items = [f.as_header_item() for f in findings]
+        value = json.dumps(items, ensure_ascii=True, separators=(",", ":"))
+        while len(value) > _MAX_HEADER and len(items) > 1:
+            items = items[: len(items) // 2]
+            value = json.dumps(items, ensure_ascii=True, separators=(",", ":"))
+        response.headers.append((VIOLATIONS_HEADER, value))
+    return response
+
+
+def _encoded(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in headers]
+
+
+async def _send_whole(send: Send, response: Response) -> None:
+    headers = _encoded(response.headers)
+    headers.append((b"content-length", b"%d" % len(response.body)))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+async def _send_streamed(send: Send, head: Response, upstream: httpx.Response) -> None:
+    await send({"type": "http.response.start", "status": head.status,
+                "headers": _encoded(head.headers)})
+    async for chunk in upstream.aiter_raw():
+        if chunk:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
+
