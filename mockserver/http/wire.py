@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import socket
 import struct
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mockserver.core.exchange import Wire
@@ -21,6 +22,7 @@ _CHUNKED_HEAD = (
     b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
 )
 _LINGER_NOW = struct.pack("ii", 1, 0)  # SO_LINGER on, 0 s: close() sends an RST
+Sleep = Callable[[float], Awaitable[Any]]
 
 
 def reset(transport: asyncio.BaseTransport) -> None:
@@ -34,13 +36,19 @@ def reset(transport: asyncio.BaseTransport) -> None:
 
 
 async def deliver(
-    transport: asyncio.WriteTransport, wire: Wire, head: bytes, body: bytes, closed: asyncio.Event
+    transport: asyncio.WriteTransport,
+    wire: Wire,
+    head: bytes,
+    body: bytes,
+    closed: asyncio.Event,
+    sleep: Sleep = asyncio.sleep,
 ) -> bool:
     """Send `head` and `body` as `wire` says; whether the connection may carry more answers.
 
-    `closed` is set when the connection is lost (a client giving up ends `noAnswer`)."""
+    `closed` is set when the connection is lost (a client giving up ends `noAnswer`); `sleep`
+    waits (injected so that tests see the waits without waiting)."""
     if wire.delay:
-        await asyncio.sleep(wire.delay)
+        await sleep(wire.delay)
     if transport.is_closing():
         return False
     action = wire.action
@@ -48,7 +56,7 @@ async def deliver(
         transport.write(head + body)
         return True
     if action == "slowBody":
-        return await _paced(transport, wire, head, body)
+        return await _paced(transport, wire, head, body, sleep)
     if action == "reset":
         reset(transport)
         return False
@@ -63,13 +71,15 @@ async def deliver(
     return False
 
 
-async def _paced(transport: asyncio.WriteTransport, wire: Wire, head: bytes, body: bytes) -> bool:
+async def _paced(
+    transport: asyncio.WriteTransport, wire: Wire, head: bytes, body: bytes, sleep: Sleep
+) -> bool:
     """The head at once, then the body in `chunk`-byte pieces at `bytes_per_second`."""
     transport.write(head)
     interval = wire.chunk / wire.bytes_per_second
     for start in range(0, len(body), wire.chunk):
         if start:
-            await asyncio.sleep(interval)
+            await sleep(interval)
             if transport.is_closing():
                 return False
         transport.write(body[start : start + wire.chunk])

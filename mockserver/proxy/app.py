@@ -15,6 +15,7 @@ that cannot be reached is a 502 in the contract's error shape.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -31,6 +32,7 @@ from mockserver.proxy.checks import ContractChecks, Finding
 from mockserver.proxy.record import Recorder
 from mockserver.proxy.report import Exchange, ProxyReport
 
+log = logging.getLogger("specmock.proxy")
 VIOLATIONS_HEADER = "sl-violations"
 ADMIN_PREFIX = "/__specmock/"
 # Hop-by-hop headers (RFC 9110 7.6.1) and those the client library sets itself.
@@ -56,6 +58,7 @@ class ProxyApp:
         max_checked_bytes: int = 4 * 1024 * 1024,
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        log_violations: bool = False,
     ) -> None:
         self.checks = checks
         self.upstream = upstream.rstrip("/")
@@ -64,6 +67,7 @@ class ProxyApp:
         self.max_body_bytes = max_body_bytes
         self.max_checked_bytes = max_checked_bytes
         self.report = ProxyReport()
+        self.log_violations = log_violations
         self._timeout = timeout
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -116,14 +120,15 @@ class ProxyApp:
             status = upstream.status_code
             if self._checkable(upstream):
                 await upstream.aread()
-                answer = Response(status, _passed_back(upstream.headers.multi_items()),
-                                  self._links(upstream.content, request))
+                headers = self._location(_passed_back(upstream.headers.multi_items()), request)
+                answer = Response(status, headers, self._links(upstream.content, request))
                 found = self.checks.response(operation, answer)
                 await _send_whole(send, _with_findings(answer, findings + found))
                 if self.recorder is not None and operation is not None and not findings + found:
                     self.recorder.add(operation, request, answer)
             else:
-                head = Response(status, _raw_back(upstream.headers.multi_items()), b"")
+                headers = self._location(_raw_back(upstream.headers.multi_items()), request)
+                head = Response(status, headers, b"")
                 found = self.checks.response(operation, head, head_only=True)
                 await _send_streamed(send, _with_findings(head, findings + found), upstream)
         finally:
@@ -144,6 +149,15 @@ class ProxyApp:
             return body
         return body.replace(self.upstream.encode(), request.base_url.encode())
 
+    def _location(self, headers: list[tuple[str, str]], request: Request) -> list[tuple[str, str]]:
+        """A `Location` naming the upstream names the proxy instead, with `rewrite_links`."""
+        if not self.rewrite_links:
+            return headers
+        return [
+            (k, v.replace(self.upstream, request.base_url, 1) if k.lower() == "location" else v)
+            for k, v in headers
+        ]
+
     def _unreachable(self, request: Request, error: Exception) -> Response:
         where = urlsplit(self.upstream).netloc or self.upstream
         detail = f"The upstream {where} could not be reached ({type(error).__name__}: {error})."
@@ -158,6 +172,11 @@ class ProxyApp:
             operation.operation_id if operation else None, status,
             (time.perf_counter() - started) * 1000, tuple(findings),
         ))
+        if self.log_violations:
+            for finding in findings:
+                at = f" at {finding.pointer}" if finding.pointer else ""
+                log.warning("%s %s -> %d: %s%s: %s", request.method, request.path, status,
+                            finding.rule, at, finding.message)
 
     def _admin(self, request: Request) -> Response:
         name = request.path[len(ADMIN_PREFIX):].strip("/")

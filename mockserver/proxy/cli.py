@@ -13,7 +13,8 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def run_proxy(args: argparse.Namespace) -> int:
     """Serve the proxy until stopped; print the summary; write the recording if asked."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s",
+                        stream=sys.stderr)
     where = urlsplit(args.upstream)
     if where.scheme not in ("http", "https") or not where.netloc:
         print(f"specmock: --upstream {args.upstream!r} is not an http(s) URL, e.g. "
@@ -38,7 +39,8 @@ def run_proxy(args: argparse.Namespace) -> int:
 
     recorder = Recorder(engine.document, Path(args.record)) if args.record else None
     app = ProxyApp(ContractChecks(engine), args.upstream, rewrite_links=args.rewrite_links,
-                   recorder=recorder, timeout=float(args.timeout))
+                   recorder=recorder, timeout=float(args.timeout),
+                   log_violations=not args.quiet)
     print(f"specmock: proxying {engine.contract.title!r} to {args.upstream} on "
           f"http://{args.host}:{args.port}; violations in the sl-violations header and at "
           "/__specmock/violations", file=sys.stderr, flush=True)

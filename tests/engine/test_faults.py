@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockserver.core.exchange import Request, Response
 from mockserver.engine.app import ContractError, MockEngine
@@ -159,3 +161,23 @@ def test_a_bundled_contract_answers_a_fault_in_its_own_error_shape(bundled: str)
     assert (response.status, response.header("retry-after")) == (503, "2")
     assert response.header("content-type") == expected
     assert json.loads(response.body)
+
+
+FAULT_CHOICES = ["none", "reset", "empty", "garbage", "brokenChunk", "noAnswer", "500", "502",
+                 "503", "429", "slowBody", "latency"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(FAULT_CHOICES), min_size=1, max_size=8))
+def test_only_answered_creates_are_stored_whatever_the_faults(faults: list[str]) -> None:
+    # Given a fresh mock and a sequence of creates, each under one fault (or none)
+    engine = MockEngine.from_path(FAULTS)
+    expected = [note["text"] for note in notes(engine)]
+    for index, fault in enumerate(faults):
+        prefer = {"none": {}, "latency": {"prefer": "latency=5"}}.get(
+            fault, {"prefer": f"fault={fault}"})
+        send(engine, "POST", "/notes", {"text": f"note {index}"}, **prefer)
+        # Then exactly those whose real answer went out (late or slowly) were stored
+        if fault in ("none", "latency", "slowBody"):
+            expected.append(f"note {index}")
+    assert [note["text"] for note in notes(engine)] == expected

@@ -238,3 +238,23 @@ def test_a_recording_serves_what_was_seen(tmp_path: Path) -> None:
     recorder.write()
     replay = MockEngine.from_path(tmp_path / "recorded")
     assert [r["title"] for r in replay.contract.state.dump()["collections"]["books"]] == ["Emma"]
+
+
+def test_each_violation_is_logged_with_its_rule(caplog: pytest.LogCaptureFixture) -> None:
+    with served(FieldOfWrongType(str(TINY))) as real, proxy(real, log_violations=True) as (
+        url, _app
+    ):
+        requests.get(url + "/books/1", headers=login(url), timeout=5)
+    lines = [r.getMessage() for r in caplog.records if r.name == "specmock.proxy"]
+    assert len(lines) == 1
+    assert lines[0].startswith("GET /books/1 -> 200: response.body at /shelf: ")
+
+
+def test_rewrite_links_also_rewrites_location(httpserver: HTTPServer) -> None:
+    own = httpserver.url_for("/").rstrip("/")
+    httpserver.expect_request("/status").respond_with_data(
+        status=301, headers={"Location": f"{own}/status/"}
+    )
+    with proxy(own, rewrite_links=True) as (url, _app):
+        answer = requests.get(url + "/status", allow_redirects=False, timeout=5)
+    assert answer.headers["location"] == f"{url}/status/"
