@@ -205,11 +205,9 @@ class Faults:
         self._lock = threading.Lock()
         self.declared = tuple(parse_rule(spec, next(self._ids), "contract") for spec in declared)
         self._runtime: list[FaultRule] = []
-
-    @property
-    def armed(self) -> bool:
-        """Whether any rule is in force (else only `Prefer` can choose a fault)."""
-        return bool(self.declared or self._runtime)
+        # Whether any rule is in force (else only `Prefer` can choose a fault): read on every
+        # request, so kept as a plain attribute, updated when the rules change.
+        self.armed = bool(self.declared)
 
     def rules(self) -> list[FaultRule]:
         """Every rule in force, in the order they are tried."""
@@ -221,6 +219,7 @@ class Faults:
         with self._lock:
             rules = [parse_rule(spec, next(self._ids), "admin") for spec in specs]
             self._runtime[:0] = rules
+            self.armed = bool(self.declared or self._runtime)
             return rules
 
     def remove(self, rule_id: int) -> bool:
@@ -229,17 +228,20 @@ class Faults:
             kept = [r for r in self._runtime if r.id != rule_id]
             found = len(kept) != len(self._runtime)
             self._runtime = kept
+            self.armed = bool(self.declared or self._runtime)
             return found
 
     def clear(self) -> None:
         """Take every runtime rule out of force (the contract's stay)."""
         with self._lock:
             self._runtime = []
+            self.armed = bool(self.declared)
 
     def reset(self) -> None:
         """Runtime rules cleared and the random source back to its seed."""
         with self._lock:
             self._runtime = []
+            self.armed = bool(self.declared)
             self.rng = random.Random(f"faults:{self._seed}")
 
     def decide(self, request: Request, operation_id: str | None) -> FaultPlan | None:

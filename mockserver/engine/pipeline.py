@@ -82,7 +82,8 @@ class Pipeline:
         operation: Operation | None = None
         plan: FaultPlan | None = None
         try:
-            plan = self._fault(request)
+            if self.faults.armed or "prefer" in request.headers:
+                plan = self._fault(request)
             if plan is not None and not plan.runs_behaviour:
                 # decided before the behaviour runs: a failed create stores nothing
                 operation = self._routed(request)
@@ -103,13 +104,10 @@ class Pipeline:
         return response
 
     def _fault(self, request: Request) -> FaultPlan | None:
-        """The fault chosen for this request, if any (behaviours/faults.py); cheap when no
-        rule is in force and the request does not ask for one."""
-        faults = self.faults
-        if not faults.armed and "prefer" not in request.headers:
-            return None
+        """The fault chosen for this request, if any (behaviours/faults.py); only asked when
+        a rule is in force or the request has a `Prefer` header."""
         operation = self._routed(request)
-        return faults.decide(request, operation.operation_id if operation else None)
+        return self.faults.decide(request, operation.operation_id if operation else None)
 
     def _routed(self, request: Request) -> Operation | None:
         """The operation the request is routed to, if any (nothing raised: faults also apply
