@@ -6,8 +6,9 @@ its answer checked and passed on with the violations of both in an `sl-violation
 header Prism's proxy users know) and in the journal. The Host header is the upstream's; links
 in answers are left as the server wrote them unless `rewrite_links`. JSON answers up to
 `max_checked_bytes` are read whole (the header must precede the body, and a body is checked
-whole); other answers stream through, checked for status and media type only. An upstream
-that cannot be reached is a 502 in the contract's error shape.
+whole); other answers stream through, checked for status and media type only. Request bodies
+up to `max_body_bytes` are read and checked; larger ones stream to the upstream unchecked.
+An upstream that cannot be reached is a 502 in the contract's error shape.
 
 `/__specmock/health`, `/__specmock/journal` and `/__specmock/violations` are the proxy's own.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,7 +39,7 @@ ADMIN_PREFIX = "/__specmock/"
 # Hop-by-hop headers (RFC 9110 7.6.1) and those the client library sets itself.
 _HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-    "transfer-encoding", "upgrade", "host", "content-length",
+    "transfer-encoding", "upgrade", "host", "content-length", "expect",
 })
 _NOT_PASSED_BACK = _HOP | {"content-encoding"}  # a read body is passed on decoded
 _MAX_HEADER = 8192  # bytes of the violations header; the journal has them all
@@ -94,20 +95,23 @@ class ProxyApp:
             return
         if scope["type"] != "http":
             return
-        body = await _read_body(receive, self.max_body_bytes)
+        body, rest = await _read_body(receive, self.max_body_bytes)
         request = _request(scope, body)
         if request.path.startswith(ADMIN_PREFIX):
             await _send_whole(send, self._admin(request))
             return
-        await self._forward(scope, request, send)
+        await self._forward(scope, request, send, rest)
 
-    async def _forward(self, scope: Scope, request: Request, send: Send) -> None:
+    async def _forward(
+        self, scope: Scope, request: Request, send: Send, rest: AsyncIterator[bytes] | None
+    ) -> None:
         started = time.perf_counter()
-        operation, findings = self.checks.request(request)
+        operation, findings = self.checks.request(request, body_checked=rest is None)
+        sent = _forwarded(scope["headers"], keep_length=rest is not None)
         query = f"?{request.query_string}" if request.query_string else ""
         url = self.upstream + request.path + query
         outgoing = self.client().build_request(
-            request.method, url, headers=_forwarded(scope["headers"]), content=request.body
+            request.method, url, headers=sent, content=request.body if rest is None else rest
         )
         try:
             upstream = await self.client().send(outgoing, stream=True)
@@ -214,22 +218,42 @@ def _request(scope: Scope, body: bytes) -> Request:
                               scope.get("server"), body)
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes:
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, AsyncIterator[bytes] | None]:
+    """The whole body (checked, then sent), or past `limit` bytes none and the body as a
+    stream: forwarded as it arrives, unchecked, never held in memory whole."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         chunk = message.get("body", b"")
-        if size <= limit:
-            chunks.append(chunk)
+        chunks.append(chunk)
         size += len(chunk)
         if not message.get("more_body", False):
-            return b"".join(chunks)
+            return b"".join(chunks), None
+        if size > limit:
+            return b"", _streamed(chunks, receive)
 
 
-def _forwarded(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """The client's headers less hop-by-hop ones and Host (httpx sends the upstream's)."""
-    return [(k, v) for k, v in raw if k.decode("latin-1").lower() not in _HOP]
+async def _streamed(read: list[bytes], receive: Receive) -> AsyncIterator[bytes]:
+    for chunk in read:
+        yield chunk
+    more = True
+    while more:
+        message = await receive()
+        more = message.get("more_body", False)
+        yield message.get("body", b"")
+
+
+def _forwarded(
+    raw: Iterable[tuple[bytes, bytes]], keep_length: bool = False
+) -> list[tuple[bytes, bytes]]:
+    """The client's headers less hop-by-hop ones and Host (httpx sends the upstream's); the
+    Content-Length stays for a streamed body (else httpx would send it chunked)."""
+    return [
+        (k, v) for k, v in raw
+        if k.decode("latin-1").lower() not in _HOP
+        or (keep_length and k.lower() == b"content-length")
+    ]
 
 
 def _passed_back(items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

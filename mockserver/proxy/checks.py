@@ -53,8 +53,11 @@ class ContractChecks:
         self.contract = engine.contract
         self.responses = ResponseChecker(engine.document)
 
-    def request(self, request: Request) -> tuple[Operation | None, list[Finding]]:
-        """The operation the request is for (None if none) and how the request breaks it."""
+    def request(
+        self, request: Request, *, body_checked: bool = True
+    ) -> tuple[Operation | None, list[Finding]]:
+        """The operation the request is for (None if none) and how the request breaks it;
+        without `body_checked` (a body streamed past, unread) its body is not judged."""
         match = self.contract.router.match(request.path)
         if match is None:
             why = f"no path of the contract matches {request.path}"
@@ -72,9 +75,13 @@ class ContractChecks:
             operation.validator.validate(dict(match.params), request)
         except ValidationFailed as failure:
             findings += [
-                Finding(f"request.{v.location}", v.pointer, v.message) for v in failure.violations
+                Finding(f"request.{v.location}", v.pointer, v.message)
+                for v in failure.violations
+                if body_checked or v.location != "body"
             ]
         except ApiError as error:  # e.g. a media type the operation does not take
+            if not body_checked:
+                return operation, findings
             rule = "request.mediaType" if error.kind == "unsupportedMediaType" else "request.body"
             findings.append(Finding(rule, error.pointer, error.detail))
         return operation, findings

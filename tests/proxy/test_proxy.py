@@ -258,3 +258,24 @@ def test_rewrite_links_also_rewrites_location(httpserver: HTTPServer) -> None:
     with proxy(own, rewrite_links=True) as (url, _app):
         answer = requests.get(url + "/status", allow_redirects=False, timeout=5)
     assert answer.headers["location"] == f"{url}/status/"
+
+
+def test_a_body_over_the_limit_streams_to_the_upstream_whole(httpserver: HTTPServer) -> None:
+    # Given a proxy that reads at most 1 kB of a request body
+    received: dict[str, Any] = {}
+
+    def handler(request: Any) -> Any:
+        from werkzeug import Response as WerkzeugResponse
+
+        received["body"] = request.get_data()
+        received["length"] = request.headers.get("Content-Length")
+        return WerkzeugResponse(json.dumps({"state": "up"}), content_type="application/json")
+
+    httpserver.expect_request("/status").respond_with_handler(handler)
+    payload = b"y" * 200_000
+    with proxy(httpserver.url_for("/").rstrip("/"), max_body_bytes=1024) as (url, _app):
+        # When a client sends 200 kB
+        answer = requests.get(url + "/status", data=payload, timeout=5)
+    # Then the upstream got all of it, with its length, and the answer came back
+    assert answer.json() == {"state": "up"}
+    assert received == {"body": payload, "length": str(len(payload))}
