@@ -65,17 +65,18 @@ def free_port() -> int:
 
 
 def start(args: Sequence[str], health: str, timeout: float = 60) -> subprocess.Popen[bytes]:
-    """Start `specmock ARGS` and wait until `health` answers."""
+    """Start `specmock ARGS` and wait until `health` (a base URL, then its admin path) answers."""
     process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", *args], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + timeout
-    host, port = health.split("//", 1)[1].split("/", 1)[0].split(":")
+    where, _, admin = health.split("//", 1)[1].partition("/")
+    host, port = where.split(":")
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"specmock {' '.join(args)} exited with {process.returncode}")
         try:
             connection = http.client.HTTPConnection(host, int(port), timeout=1)
-            connection.request("GET", "/__specmock/health")
+            connection.request("GET", "/" + admin)
             connection.getresponse().read()
             connection.close()
             return process
@@ -161,12 +162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = args.path or ["/status", "/books/1"]
     upstream_port, proxy_port = free_port(), free_port()
     upstream = start(["serve", str(args.contract), "--quiet", "--port", str(upstream_port)],
-                     f"http://127.0.0.1:{upstream_port}/")
+                     f"http://127.0.0.1:{upstream_port}/__specmock/health")
     proxy = None
     try:
         proxy = start(["proxy", str(args.contract), "--upstream",
                        f"http://127.0.0.1:{upstream_port}", "--port", str(proxy_port)],
-                      f"http://127.0.0.1:{proxy_port}/")
+                      f"http://127.0.0.1:{proxy_port}/__specmock/proxy/health")
         headers = token(upstream_port, args.contract)
         results = measure(paths, upstream_port, proxy_port, headers, args)
     finally:

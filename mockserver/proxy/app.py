@@ -10,7 +10,9 @@ whole); other answers stream through, checked for status and media type only. Re
 up to `max_body_bytes` are read and checked; larger ones stream to the upstream unchecked.
 An upstream that cannot be reached is a 502 in the contract's error shape.
 
-`/__specmock/health`, `/__specmock/journal` and `/__specmock/violations` are the proxy's own.
+`/__specmock/proxy/health`, `/__specmock/proxy/journal` and `/__specmock/proxy/violations` are
+the proxy's own; other `/__specmock/` paths go to the upstream unchecked and unjournalled, so a
+specmock upstream's admin API (reset, clock, faults) stays reachable through the proxy.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from mockserver.proxy.report import Exchange, ProxyReport
 
 log = logging.getLogger("specmock.proxy")
 VIOLATIONS_HEADER = "sl-violations"
-ADMIN_PREFIX = "/__specmock/"
+ADMIN_PREFIX = "/__specmock/proxy/"
+UPSTREAM_ADMIN_PREFIX = "/__specmock/"
 # Hop-by-hop headers (RFC 9110 7.6.1) and those the client library sets itself.
 _HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -100,7 +103,25 @@ class ProxyApp:
         if request.path.startswith(ADMIN_PREFIX):
             await _send_whole(send, self._admin(request))
             return
+        if request.path.startswith(UPSTREAM_ADMIN_PREFIX):
+            await self._pass(scope, request, send)
+            return
         await self._forward(scope, request, send, rest)
+
+    async def _pass(self, scope: Scope, request: Request, send: Send) -> None:
+        """Forward without checks or journal (the upstream's own admin API)."""
+        query = f"?{request.query_string}" if request.query_string else ""
+        outgoing = self.client().build_request(
+            request.method, self.upstream + request.path + query,
+            headers=_forwarded(scope["headers"]), content=request.body,
+        )
+        try:
+            upstream = await self.client().send(outgoing)
+        except httpx.HTTPError as error:
+            await _send_whole(send, self._unreachable(request, error))
+            return
+        headers = _passed_back(upstream.headers.multi_items())
+        await _send_whole(send, Response(upstream.status_code, headers, upstream.content))
 
     async def _forward(
         self, scope: Scope, request: Request, send: Send, rest: AsyncIterator[bytes] | None

@@ -43,7 +43,7 @@ def run_proxy(args: argparse.Namespace) -> int:
                    log_violations=not args.quiet)
     print(f"specmock: proxying {engine.contract.title!r} to {args.upstream} on "
           f"http://{args.host}:{args.port}; violations in the sl-violations header and at "
-          "/__specmock/violations", file=sys.stderr, flush=True)
+          "/__specmock/proxy/violations", file=sys.stderr, flush=True)
     try:
         serve_app_forever(app, args.host, args.port)
     except OSError as error:

@@ -279,3 +279,13 @@ def test_a_body_over_the_limit_streams_to_the_upstream_whole(httpserver: HTTPSer
     # Then the upstream got all of it, with its length, and the answer came back
     assert answer.json() == {"state": "up"}
     assert received == {"body": payload, "length": str(len(payload))}
+
+
+def test_the_upstreams_admin_api_stays_reachable_unjournalled() -> None:
+    upstream = MockEngine.from_path(TINY)
+    with served(upstream) as real, proxy(real) as (url, app):
+        requests.post(url + "/__specmock/clock", json={"advance": 60}, timeout=5)
+        own = requests.get(url + "/__specmock/proxy/violations", timeout=5).json()
+    assert upstream.clock.offset == 60
+    assert own == {"requests": 0, "violating": 0, "distinct": []}
+    assert app.report.entries() == []

@@ -35,7 +35,7 @@ def _wait_for(url: str, process: subprocess.Popen[str]) -> None:
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
         try:
-            requests.get(url + "/__specmock/health", timeout=1)
+            requests.get(url + "/__specmock/proxy/health", timeout=1)
             return
         except requests.ConnectionError:
             time.sleep(0.05)
