@@ -202,8 +202,7 @@ class EngineHttpProtocol(HttpToolsProtocol):
                     self.transport.write(head + body)
                     usable = keep_alive
                 else:
-                    usable = await deliver(self.transport, response.wire, head, body, self._closed)
-                    usable = usable and keep_alive
+                    usable = await self._deliver(response, head, body) and keep_alive
                 if not usable:
                     self._held.clear()
                     if not self.transport.is_closing():
@@ -214,6 +213,16 @@ class EngineHttpProtocol(HttpToolsProtocol):
         self.flow.resume_reading()
         if self.timeout_keep_alive_task is None:
             self._arm_keep_alive()
+
+    async def _deliver(self, response: Response, head: bytes, body: bytes) -> bool:
+        assert response.wire is not None
+        try:
+            return await deliver(self.transport, response.wire, head, body, self._closed)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug, or the transport failing: log it, end the connection
+            log.exception("could not carry out the fault %r", response.wire.action)
+            return False
 
     # Keep-alive: one timer per idle period, not one per response as uvicorn arms it.
     def _arm_keep_alive(self, delay: float | None = None) -> None:
