@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check every answer against the contract (500 on a mismatch)",
     )
+    serve.add_argument(
+        "--no-throttle",
+        action="store_true",
+        help="ignore the contract's throttle rates (x-specmock.throttle): nothing answers 429",
+    )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument(
         "--no-check-cache",
@@ -193,6 +198,7 @@ def _serve(args: argparse.Namespace) -> int:
         seed_scale=dict(args.seed_scale),
         max_body_bytes=args.max_body,
         check_responses=args.check_responses,
+        throttle=not args.no_throttle,
     )
     try:
         engine = MockEngine.from_loaded(loaded, checks, options)

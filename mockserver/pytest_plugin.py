@@ -4,7 +4,8 @@ Fixtures (override any of them in your conftest.py):
 
 - `specmock_contract`: path of the contract to serve; override it (default: none, with a message).
 - `specmock_options`: `EngineOptions` for the served mock (default: responses checked against the
-  contract).
+  contract, throttling off since tests log in many times; `pytest --specmock-throttle` turns the
+  contract's declared rates on).
 - `specmock_pool`: session-scoped; starts each (contract, options) once per session.
 - `specmock`: function-scoped `RunningMock`, reset to its seed before each test, with `.url`,
   `.advance(seconds)`, `.journal()`, and `.fault(...)`: a context manager putting one fault rule
@@ -35,10 +36,23 @@ def specmock_contract() -> str:
     )
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--specmock-throttle`: serve with the contract's throttle rates (off by default)."""
+    parser.getgroup("specmock").addoption(
+        "--specmock-throttle",
+        action="store_true",
+        default=False,
+        help="apply the contract's declared throttle rates in the specmock fixtures",
+    )
+
+
 @pytest.fixture(scope="session")
-def specmock_options() -> EngineOptions:
-    """Options of the served mock; responses are checked against the contract."""
-    return EngineOptions(check_responses=True)
+def specmock_options(pytestconfig: pytest.Config) -> EngineOptions:
+    """Options of the served mock; responses are checked against the contract; throttling only
+    with `--specmock-throttle`."""
+    return EngineOptions(
+        check_responses=True, throttle=bool(pytestconfig.getoption("--specmock-throttle"))
+    )
 
 
 @pytest.fixture(scope="session")

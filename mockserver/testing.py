@@ -87,8 +87,9 @@ class MockPool:
     running: dict[tuple[str, str], RunningMock] = field(default_factory=dict)
 
     def get(self, contract: str | Path, options: EngineOptions | None = None) -> RunningMock:
-        """The running mock for this contract and these options (started if needed)."""
-        options = options or EngineOptions(check_responses=True)
+        """The running mock for this contract and these options (started if needed); without
+        options, responses are checked and throttling is off (tests log in many times)."""
+        options = options or EngineOptions(check_responses=True, throttle=False)
         key = (str(Path(contract).resolve()), repr(replace(options, clock=None)))
         if key not in self.running:
             engine = MockEngine.from_path(contract, replace(options, clock=ControllableClock()))

@@ -9,15 +9,17 @@ operation that `select`s that structure by `key`).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import requests
 from hypothesis import strategies as st
 
+from mockserver.behaviours.value_rules import RuleBrokenError, check_value
 from mockserver.suites_support import CollectionSpec, ContractModel, FilePart, Operation
 from mockserver.suites_support.schemas import merged, object_shape
 from mockserver.suites_support.views import items_of, record_of
@@ -83,14 +85,20 @@ class Pools:
         """Whether a unique value is still unused."""
         return str(value) not in self.taken.get(name, set())
 
-    def unused(self, name: str, value: Any, schema: Mapping[str, Any]) -> Any:
+    def unused(
+        self,
+        name: str,
+        value: Any,
+        schema: Mapping[str, Any],
+        fits: Callable[[Any], bool] | None = None,
+    ) -> Any:
         """`value`, or the nearest variant of it that is unused and still fits the schema.
 
         Uniqueness is made after drawing, never by filtering: the target's state must not
         change what hypothesis draws, or replaying an example would draw differently.
         """
         for variant in variants(value, schema):
-            if self.free(name, variant):
+            if self.free(name, variant) and (fits is None or fits(variant)):
                 return variant
         return value
 
@@ -138,6 +146,12 @@ class BodyFactory:
             return self._reference(name, schema)
         if schema.get("format") == "binary" or name in self.spec.files:
             return self._file(name, schema)
+        if self.spec.value_rules.get(name) and self._examples(name):
+            # Rules a schema cannot say (a date part in the past, codes within the highest
+            # ids): start from the contract's own examples, vary them within the rules.
+            passes = self._passes_rules(name)
+            examples = [v for v in self._examples(name) if passes(v)] or self._examples(name)
+            return pick(examples).map(lambda v: self.pools.unused(name, v, schema, passes))
         values = value_strategy(schema, allow_null="json" in media)
         if name in self._unique_fields():
             return values.map(lambda v: self.pools.unused(name, v, schema))
@@ -150,6 +164,25 @@ class BodyFactory:
         return json_object_with_keys(keys).map(
             lambda content: FilePart(name, f"{name}.json", "application/json", content)
         )
+
+    def _passes_rules(self, name: str) -> Callable[[Any], bool]:
+        """Whether a value keeps the collection's `valueRules` for `name`, judged with the
+        highest ids the target showed."""
+        rules = self.spec.value_rules[name]
+        today = dt.date.today()
+
+        def highest(collection: str) -> int | None:
+            ids = [i for i in self.pools.ids(collection, self.model) if isinstance(i, int)]
+            return max(ids, default=None)
+
+        def passes(value: Any) -> bool:
+            try:
+                check_value(value, rules, today, highest)
+            except RuleBrokenError:
+                return False
+            return True
+
+        return passes
 
     def _reference(self, name: str, schema: Mapping[str, Any]) -> st.SearchStrategy[Any]:
         collection = self.spec.references[name]
@@ -290,6 +323,12 @@ def discover(client: ApiClient, model: ContractModel, collection: str) -> Pools:
     spec = model.collections[collection]
     pools = Pools()
     referenced = {*spec.references.values(), *(r.collection for r in spec.json_files.values())}
+    referenced |= {
+        str(rule["atMostHighestId"])
+        for rules in spec.value_rules.values()
+        for rule in rules
+        if "atMostHighestId" in rule
+    }
     for name in sorted(referenced - {collection}):
         pools.records[name] = list_records(client, model, name, pages=1)
     pools.records[collection] = list_records(client, model, collection, pages=None)

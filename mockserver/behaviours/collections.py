@@ -7,7 +7,10 @@ kept in other collections; uploads are kept in the file store and the record hol
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +29,8 @@ from mockserver.behaviours.pagination import PaginationSpec, window
 from mockserver.behaviours.paths import ResourcePaths
 from mockserver.behaviours.state import CollectionSpec, State
 from mockserver.behaviours.store import InMemoryCollection, Record, RecordId
+from mockserver.behaviours.value_rules import RuleBrokenError, check_value
+from mockserver.core.clock import Clock, SystemClock
 from mockserver.core.problems import ApiError
 
 Handler = Callable[[Call], Outcome]
@@ -41,6 +46,16 @@ class CollectionContext:
     paths: ResourcePaths
     id_param: str | None = None
     defaults: dict[str, Any] = field(default_factory=dict)
+    clock: Clock | None = None
+
+    def now(self) -> float:
+        """The mock's time (its injected clock)."""
+        return (self.clock or SystemClock()).now()
+
+    def highest_id(self, collection: str) -> int | None:
+        """The largest integer id alive in `collection` (None when it has none)."""
+        ids = self.state.collection(collection).ordered_ids()
+        return max((i for i in ids if isinstance(i, int)), default=None)
 
     @property
     def records(self) -> InMemoryCollection:
@@ -53,7 +68,7 @@ class CollectionContext:
         record_id = self.spec.coerce_id(raw)
         record = None if record_id is None else self.records.get(record_id)
         if record is None or record_id is None:
-            raise ApiError("notFound", NOT_FOUND)
+            raise ApiError("notFound", self.spec.not_found)
         return record_id, record
 
 
@@ -187,10 +202,11 @@ class ReadRecord:
             return self.ctx.find(call)[1]
         source = call.query if self.key["in"] == "query" else call.path
         wanted = source.get(self.key["param"])
+        how = self.key.get("match", "exact")
         for record in self.ctx.records:
-            if _matches(record.get(self.key["field"]), wanted, "exact"):
+            if _matches(record.get(self.key["field"]), wanted, how):
                 return record
-        raise ApiError("notFound", NOT_FOUND)
+        raise ApiError("notFound", self.ctx.spec.not_found)
 
     def _related(self, record: Record, rule: dict[str, Any]) -> list[Record]:
         wanted = record.get(rule["equals"])
@@ -224,18 +240,21 @@ class _Writer:
             part = fields.get(name)
             if part is None or not _is_file(part):
                 continue
-            expected = self._structure(record, rule)
+            expected, required = self._structure(record, rule)
             try:
                 content = json.loads(part.data)
             except (UnicodeDecodeError, ValueError) as exc:
                 raise _field_error(name, f"The file is not valid JSON: {exc}.") from None
             if not isinstance(content, dict):
                 raise _field_error(name, "The file must hold a JSON object.")
-            missing, extra = sorted(expected - content.keys()), sorted(content.keys() - expected)
+            missing, extra = sorted(required - content.keys()), sorted(content.keys() - expected)
             if missing or extra:
                 raise _field_error(name, _structure_message(missing, extra))
 
-    def _structure(self, record: Record, rule: dict[str, str]) -> set[str]:
+    def _structure(self, record: Record, rule: dict[str, str]) -> tuple[set[str], set[str]]:
+        """The structure's keys and the required ones: a map of key to `{required: bool}`
+        (a field description) makes only the required keys mandatory; any other structure,
+        every key."""
         target_spec = self.ctx.state.specs[rule["collection"]]
         target_id = target_spec.coerce_id(record.get(rule["via"]))
         target = (
@@ -248,7 +267,10 @@ class _Writer:
             raise _field_error(
                 rule["via"], f'Invalid pk "{record.get(rule["via"])}" - object does not exist.'
             )
-        return set(structure if isinstance(structure, (dict, list)) else [])
+        keys = set(structure if isinstance(structure, (dict, list)) else [])
+        if isinstance(structure, dict) and all(isinstance(v, dict) for v in structure.values()):
+            return keys, {k for k, v in structure.items() if v.get("required", True)}
+        return keys, keys
 
     def _check_references(self, record: Record) -> None:
         for name, target in self.ctx.spec.references.items():
@@ -282,8 +304,27 @@ class _Writer:
         fields.pop(self.ctx.spec.id_field, None)
         return RecordOutcome(self.ctx.spec.name, self._save(record_id, fields, base(existing)))
 
+    def _check_files(self, fields: dict[str, Any]) -> None:
+        """Each uploaded file in the format its field declares (`fileChecks`)."""
+        for name, rule in self.ctx.spec.file_checks.items():
+            part = fields.get(name)
+            if part is not None and _is_file(part) and not _has_format(part.data, rule["format"]):
+                raise _field_error(name, rule.get("message", f"The file is not {rule['format']}."))
+
+    def _check_values(self, fields: dict[str, Any]) -> None:
+        """The sent fields against the collection's `valueRules`."""
+        today = dt.datetime.fromtimestamp(self.ctx.now(), dt.UTC).date()
+        for name, rules in self.ctx.spec.value_rules.items():
+            if fields.get(name) in (None, ""):
+                continue
+            try:
+                check_value(fields[name], rules, today, self.ctx.highest_id)
+            except RuleBrokenError as failed:
+                raise _field_error(name, str(failed)) from None
+
     def _save(self, record_id: RecordId, fields: dict[str, Any], base: Record) -> Record:
         record = {**base, **fields, self.ctx.spec.id_field: record_id}
+        self._check_files(fields)
         self._check_references(record)
         self._check_unique(record, record_id)
         self._check_json_files(fields, record)
@@ -307,6 +348,13 @@ class CreateRecord(_Writer):
     def __call__(self, call: Call) -> Outcome:
         fields = self._fields(call.body)
         spec = self.ctx.spec
+        if spec.id_source == "client" and fields.get(spec.id_field) is not None:
+            # A duplicate id answers "already exists" before the id's own rules are read.
+            existing = self.ctx.records.get(spec.coerce_id(fields.get(spec.id_field)) or "")
+            if existing is None:
+                self._check_values(fields)
+        else:
+            self._check_values(fields)
         if spec.id_source == "client":
             record_id = spec.coerce_id(fields.get(spec.id_field))
             if record_id is None:
@@ -319,10 +367,25 @@ class CreateRecord(_Writer):
                 if spec.id_type == "integer"
                 else _text_id(self.ctx)
             )
-        record = self._save(record_id, fields, {})
-        location = self.ctx.paths.record(spec.name, record_id)
+        record = self._save(record_id, fields, self._stamps(call))
+        location = self.ctx.paths.record(spec.name, record_id) if spec.location else None
         headers = (("location", call.request.base_url + location),) if location else ()
         return RecordOutcome(spec.name, record, status=201, headers=headers)
+
+
+    def _stamps(self, call: Call) -> Record:
+        """The fields the server sets on a new record (`setOnCreate`): `now` is the mock's
+        time (ISO 8601, UTC, microseconds), `user` the caller's user id, anything else as is."""
+        out: Record = {}
+        for name, source in self.ctx.spec.set_on_create.items():
+            if source == "now":
+                stamp = dt.datetime.fromtimestamp(self.ctx.now(), dt.UTC)
+                out[name] = stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            elif source == "user":
+                out[name] = _user_id(call.principal)
+            else:
+                out[name] = source
+        return out
 
 
 @dataclass(frozen=True)
@@ -361,8 +424,46 @@ class DeleteRecord:
 
     def __call__(self, call: Call) -> Outcome:
         record_id, _ = self.ctx.find(call)
+        referrers = self._referrers(record_id)
+        if referrers:
+            detail = self.ctx.spec.protected_message.format(references=", ".join(referrers))
+            raise ApiError("conflict", detail, status=409)
         self.ctx.records.delete(record_id)
         return EmptyOutcome()
+
+    def _referrers(self, record_id: RecordId) -> list[str]:
+        """`collection.field` of every declared reference (`protect.referencedBy`) that a
+        record still makes to this one."""
+        found = []
+        for ref in self.ctx.spec.protected_by:
+            records = self.ctx.state.collection(ref["collection"])
+            if any(_same_id(r.get(ref["field"]), record_id) for r in records):
+                found.append(f"{ref['collection']}.{ref['field']}")
+        return found
+
+
+def _same_id(value: Any, record_id: RecordId) -> bool:
+    return value is not None and str(value) == str(record_id)
+
+
+def _user_id(principal: Any) -> Any:
+    """The caller's user id from its token claims (an integer when it is one)."""
+    if isinstance(principal, dict):
+        for claim in ("user_id", "sub"):
+            if claim in principal:
+                return principal[claim]
+    return principal
+
+
+def _has_format(data: bytes, kind: str) -> bool:
+    """Whether the bytes are a `zip` archive or `json` text (by content, not by name)."""
+    if kind == "zip":
+        return zipfile.is_zipfile(io.BytesIO(data))
+    try:
+        json.loads(data)
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return True
 
 
 def _text_id(ctx: CollectionContext) -> str:

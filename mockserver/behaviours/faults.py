@@ -33,6 +33,8 @@ from fnmatch import fnmatchcase
 from typing import Any, TypeGuard
 
 from mockserver.behaviours.prefer import preference_values
+from mockserver.behaviours.throttle import DEFAULT_DETAIL as THROTTLE_DETAIL
+from mockserver.behaviours.throttle import too_many_requests
 from mockserver.core.exchange import Request, Response, Wire
 from mockserver.core.problems import ApiError
 
@@ -146,8 +148,12 @@ class FaultPlan:
         return self.rule.fault in _ANSWERING
 
     def error(self) -> ApiError:
-        """The error answer of an `error` fault, in the contract's shape once rendered."""
+        """The error answer of an `error` fault, in the contract's shape once rendered; a 429
+        is the throttle's own answer (behaviours/throttle.py), so clients see one rate limit."""
         rule = self.rule
+        if rule.status == 429:
+            detail = f"Fault injected by specmock ({rule.name}): "
+            return too_many_requests(rule.retry_after or 0, detail + THROTTLE_DETAIL)
         headers = [("retry-after", str(rule.retry_after))] if rule.retry_after is not None else []
         return ApiError(
             ERROR_KINDS[rule.status],

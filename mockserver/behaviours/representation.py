@@ -49,10 +49,11 @@ class PlainRepresentation:
 
 
 def absolute_files(spec: CollectionSpec, record: Record, base_url: str) -> Record:
-    """A copy of `record` whose stored-file paths are absolute URLs (the record itself if none)."""
-    if not spec.files:
+    """A copy of `record` whose stored-file paths are absolute URLs and without its `hidden`
+    fields (the record itself if it has neither)."""
+    if not spec.files and not spec.hidden:
         return record
-    out = dict(record)
+    out = {k: v for k, v in record.items() if k not in spec.hidden} if spec.hidden else dict(record)
     for name in spec.files:
         value = out.get(name)
         if isinstance(value, str) and value.startswith(FILES_PREFIX):

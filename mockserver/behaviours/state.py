@@ -36,6 +36,16 @@ class CollectionSpec:
     files: tuple[str, ...] = ()
     json_files: dict[str, dict[str, str]] = field(default_factory=dict)
     seed: dict[str, Any] | None = None
+    location: bool = True
+    not_found: str = "Not found."
+    file_checks: dict[str, dict[str, str]] = field(default_factory=dict)
+    value_rules: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    protected_by: tuple[dict[str, str], ...] = ()
+    protected_message: str = (
+        "Cannot delete this record: {references} still reference it."
+    )
+    set_on_create: dict[str, Any] = field(default_factory=dict)
+    hidden: frozenset[str] = frozenset()
 
     @classmethod
     def from_contract(cls, name: str, spec: dict[str, Any]) -> CollectionSpec:
@@ -52,6 +62,16 @@ class CollectionSpec:
             files=tuple(spec.get("files", ())),
             json_files=dict(spec.get("jsonFiles", {})),
             seed=spec.get("seed"),
+            location=bool(spec.get("location", True)),
+            not_found=str(spec.get("notFound", "Not found.")),
+            file_checks=dict(spec.get("fileChecks", {})),
+            value_rules={k: list(v) for k, v in spec.get("valueRules", {}).items()},
+            protected_by=tuple((spec.get("protect") or {}).get("referencedBy", ())),
+            protected_message=str(
+                (spec.get("protect") or {}).get("message", cls.protected_message)
+            ),
+            set_on_create=dict(spec.get("setOnCreate", {})),
+            hidden=frozenset(spec.get("hidden", ())),
         )
 
     def coerce_id(self, value: Any) -> RecordId | None:

@@ -8,6 +8,7 @@ Every check tolerates values of the wrong type (the schema check reports those).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,6 +60,7 @@ def _collections(contract: LoadedContract) -> Iterator[Diagnostic]:
             if isinstance(spec, dict):
                 path = (*at, "jsonFiles", field, "collection")
                 yield from _unknown_collection(contract, spec.get("collection"), path)
+        yield from _protect_and_rules(contract, collection, at)
         yield from _seed(contract, collection, at)
 
 
@@ -87,6 +89,33 @@ def _faults(contract: LoadedContract) -> Iterator[Diagnostic]:
         if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
             where = to_pointer((*at, "latency", "uniform"))
             yield contract.diagnostic(where, f"min {low} is above max {high}")
+
+
+def _protect_and_rules(
+    contract: LoadedContract, collection: dict[str, Any], at: Tokens
+) -> Iterator[Diagnostic]:
+    """Collections named by `protect` and `valueRules` exist; rule patterns compile."""
+    protect = _mapping(collection.get("protect"))
+    refs = protect.get("referencedBy")
+    for index, ref in enumerate(refs if isinstance(refs, list) else []):
+        if isinstance(ref, dict):
+            path = (*at, "protect", "referencedBy", str(index), "collection")
+            yield from _unknown_collection(contract, ref.get("collection"), path)
+    for field, rules in _mapping(collection.get("valueRules")).items():
+        for index, rule in enumerate(rules if isinstance(rules, list) else []):
+            if not isinstance(rule, dict):
+                continue
+            path = (*at, "valueRules", field, str(index))
+            if "atMostHighestId" in rule:
+                target = rule["atMostHighestId"]
+                yield from _unknown_collection(contract, target, (*path, "atMostHighestId"))
+            if isinstance(rule.get("pattern"), str):
+                try:
+                    re.compile(rule["pattern"])
+                except re.error as error:
+                    yield contract.diagnostic(
+                        to_pointer((*path, "pattern")), f"pattern does not compile: {error}"
+                    )
 
 
 def _seed(contract: LoadedContract, collection: dict[str, Any], at: Tokens) -> Iterator[Diagnostic]:

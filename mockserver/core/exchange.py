@@ -12,6 +12,7 @@ class Request:
 
     `headers` has lower-case names; repeated headers are joined with ", " as RFC 9110 allows.
     `base_url` is scheme://host[:port] as the client addressed us, used for absolute links.
+    `client` is the address the request came from ('' when unknown), e.g. for throttling.
     """
 
     method: str
@@ -20,6 +21,7 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     base_url: str = "http://127.0.0.1"
+    client: str = ""
     _query: tuple[tuple[str, str], ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )

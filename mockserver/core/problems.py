@@ -62,6 +62,7 @@ class ApiError(Exception):
     code: str = ""
     headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     status: int = 0
+    body: object = None  # a body already rendered (an operation's own error template)
 
     def __post_init__(self) -> None:
         if not self.status:

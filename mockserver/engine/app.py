@@ -100,6 +100,8 @@ class MockEngine:
     def reset(self) -> None:
         """State back to the seed, data sets forgotten, journal emptied, clock back to real time."""
         self.contract.state.reset()
+        if self.contract.throttle is not None:
+            self.contract.throttle.reset()
         if self.contract.datasets is not None:
             self.contract.datasets.clear()
         self.journal.clear()

@@ -36,9 +36,12 @@ from mockserver.behaviours.representation import (
 )
 from mockserver.behaviours.state import CollectionSpec, State
 from mockserver.behaviours.static import StaticResponder
+from mockserver.behaviours.throttle import Throttle
 from mockserver.behaviours.tokens import TokenService, TokenSettings
 from mockserver.behaviours.tokens_actions import IssueToken, RefreshToken
 from mockserver.core.clock import Clock
+from mockserver.core.problems import ApiError
+from mockserver.core.templates import render_template
 from mockserver.engine.errors import ErrorRenderer
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.routing import Router
@@ -99,6 +102,9 @@ class CompiledContract:
     state: State
     tokens: TokenService | None
     datasets: DataSetCache | None
+    throttle: Throttle | None = None
+    redirect: dict[str, Any] | None = None  # root `trailingSlashRedirect`
+    allow_header: str = "on405"  # root `allowHeader`: on405 | every
 
 
 def iter_operations(
@@ -123,6 +129,7 @@ def compile_contract(
     pagination = pagination_spec(root, options)
     datasets = _datasets(pagination, clock, options.seed)
     builder = _HandlerBuilder(document, options, state, paths, tokens, users, pagination, datasets)
+    builder.clock = clock
     routes: dict[str, dict[str, Operation]] = {}
     for template, method, operation, path_item in iter_operations(document):
         routes.setdefault(template, {})[method] = builder.operation(
@@ -138,6 +145,9 @@ def compile_contract(
         state=state,
         tokens=tokens,
         datasets=datasets,
+        throttle=Throttle.from_contract(root.get("throttle"), clock, options.throttle),
+        redirect=root.get("trailingSlashRedirect"),
+        allow_header=str(root.get("allowHeader", "on405")),
     )
 
 
@@ -307,6 +317,7 @@ class _HandlerBuilder:
         self.pagination, self.datasets = pagination, datasets
         self.root = document.get("x-specmock", {})
         self.siren = self.root.get("representation") == "siren"
+        self.clock: Clock | None = None
 
     def operation(
         self, template: str, method: str, operation: dict[str, Any], path_item: dict[str, Any]
@@ -319,9 +330,16 @@ class _HandlerBuilder:
             operation_id=str(operation.get("operationId", f"{method} {template}")),
             spec=operation,
             requirements=requirements_of(operation, self.document),
-            validator=RequestValidator(operation, path_item, self.document),
+            validator=RequestValidator(
+                operation,
+                path_item,
+                self.document,
+                self.document.get("x-specmock", {}).get("errors", {}).get("messages"),
+            ),
             static=static,
-            handler=self._handler(template, ext, operation, static),
+            handler=_own_errors(
+                self._handler(template, ext, operation, static), ext.get("errors"), operation
+            ),
             media_types=self._media_types(operation),
         )
 
@@ -361,6 +379,7 @@ class _HandlerBuilder:
             self.paths,
             id_param=_last_param(template),
             defaults=self._defaults(spec.name),
+            clock=self.clock,
         )
         if action == "list":
             if not ext.get("paginate"):
@@ -405,6 +424,31 @@ class _HandlerBuilder:
             elif _nullable(self.document, prop):
                 defaults[name] = None
         return defaults
+
+
+def _own_errors(
+    handler: Handler, templates: dict[str, Any] | None, operation: dict[str, Any]
+) -> Handler:
+    """The handler, with the operation's own error templates (`x-specmock.errors`) used for
+    the kinds they name instead of the contract's (e.g. one endpoint's 404 body)."""
+    if not templates:
+        return handler
+    kept = dict(templates)
+
+    def with_own_errors(call: Call) -> Outcome:
+        try:
+            return handler(call)
+        except ApiError as error:
+            template = kept.get(error.kind)
+            if template is None or error.body is not None:
+                raise
+            values = {"status": error.status, "detail": error.detail, "field": error.field,
+                      "pointer": error.pointer, "code": error.code or error.kind,
+                      "method": call.request.method}
+            error.body = render_template(template, values)
+            raise
+
+    return with_own_errors
 
 
 def _nullable(document: dict[str, Any], schema: dict[str, Any]) -> bool:

@@ -24,17 +24,41 @@ class ErrorRenderer:
     def __init__(self, config: dict[str, Any] | None) -> None:
         self._templates: dict[str, Any] = dict((config or {}).get("templates", {}))
         self._media_type = (config or {}).get("mediaType", "application/json")
+        # Render every violation of a 400 and merge them (DRF lists every field's errors).
+        self._every_violation = bool((config or {}).get("everyViolation", False))
 
     def render(self, error: ApiError, request: Request) -> Response:
         """The response for `error` raised while handling `request`."""
         values = self._values(error, request)
-        if self._templates:
+        if error.body is not None:
+            body, media_type = error.body, self._media_type
+        elif self._templates:
             template = self._templates.get(error.kind, self._templates["default"])
             body, media_type = render_template(template, values), self._media_type
+            violations = getattr(error, "violations", None)
+            if self._every_violation and violations and len(violations) > 1:
+                body = self._merged(template, violations, values)
         else:
             body, media_type = self._problem(error, request, values), PROBLEM_MEDIA_TYPE
         headers = [("content-type", media_type), *error.headers]
         return Response(error.status, headers, orjson.dumps(body))
+
+    @staticmethod
+    def _merged(template: Any, violations: list[Any], values: dict[str, Any]) -> Any:
+        """The template rendered per violation, objects merged and lists joined in order."""
+        merged: Any = None
+        for violation in violations:
+            one = render_template(
+                template,
+                {
+                    **values,
+                    "detail": violation.message,
+                    "field": violation.field or "non_field_errors",
+                    "pointer": violation.pointer,
+                },
+            )
+            merged = one if merged is None else merge_bodies(merged, one)
+        return merged
 
     @staticmethod
     def _values(error: ApiError, request: Request) -> dict[str, Any]:
@@ -64,3 +88,15 @@ class ErrorRenderer:
         if violations:
             problem["errors"] = [{"pointer": v.pointer, "detail": v.message} for v in violations]
         return problem
+
+
+def merge_bodies(first: Any, second: Any) -> Any:
+    """Two rendered error bodies as one: objects merged key by key, lists joined."""
+    if isinstance(first, dict) and isinstance(second, dict):
+        out = dict(first)
+        for key, value in second.items():
+            out[key] = merge_bodies(out[key], value) if key in out else value
+        return out
+    if isinstance(first, list) and isinstance(second, list):
+        return [*first, *(v for v in second if v not in first)]
+    return first

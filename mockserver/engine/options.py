@@ -14,6 +14,8 @@ class EngineOptions:
     `token_ttl`/`refresh_ttl`/`dataset_ttl` override the contract's lifetimes when set;
     `offset_unit` ("records" or "pages") the contract's reading of `offset`; `seed_scale` maps a
     collection to the number of records its seed generator makes (e.g. {"aliquots": 1_000_000}).
+    `throttle` applies the contract's declared rates (`x-specmock.throttle`); off, nothing is
+    throttled (the test fixtures start mocks this way, since tests log in many times).
     `check_responses` validates every answer against the contract and turns a mismatch into a
     500 that says so: on in tests, so the mock is held to its own contract.
     """
@@ -26,6 +28,7 @@ class EngineOptions:
     seed_scale: dict[str, int] = field(default_factory=dict)
     max_body_bytes: int = 10 * 1024 * 1024
     check_responses: bool = False
+    throttle: bool = True
     journal_size: int = 1000
     secret: bytes | None = None
     clock: ControllableClock | None = None

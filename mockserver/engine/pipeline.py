@@ -145,9 +145,27 @@ class Pipeline:
         if match is None:
             raise ApiError("notFound", self._not_found_detail(request))
         if isinstance(match, Redirect):
-            return None, _redirect(request, match.location)
-        operation, head_only = self._operation(match.template, request.method)
+            return None, _redirect(request, match.location, self.contract.redirect or {})
+        allow = self._allow_header(match.template)
+        try:
+            operation, response = self._run_matched(request, match, allow is not None)
+        except ApiError as error:
+            if allow is not None:
+                error.headers = [*error.headers, ("allow", allow)]
+            raise
+        if allow is not None:
+            response.headers.append(("allow", allow))
+        return operation, response
+
+    def _run_matched(
+        self, request: Request, match: RouteMatch, allow_on_every: bool
+    ) -> tuple[Operation, Response]:
+        operation, head_only = self._operation(match.template, request.method, allow_on_every)
         principal = self.contract.authenticator.check(request, operation.requirements)
+        if self.contract.throttle is not None:
+            # After authentication (a refused caller is not counted), before the body is read
+            # (a request the body parser would refuse still counts), as DRF orders them.
+            self.contract.throttle.check(request.method, request.client, _user_of(principal))
         inputs = self._validate(operation, dict(match.params), request)
         call = Call(request, inputs.path, inputs.query, inputs.body, principal)
         outcome = self._run(operation, call)
@@ -169,16 +187,27 @@ class Pipeline:
             self._routes.remember(path, found)
         return found
 
-    def _operation(self, template: str, method: str) -> tuple[Operation, bool]:
+    def _operation(
+        self, template: str, method: str, allow_on_every: bool = False
+    ) -> tuple[Operation, bool]:
         methods = self.contract.routes[template]
         if method in methods:
             return methods[method], False
         if method == "HEAD" and "GET" in methods:
             return methods["GET"], True
-        allowed = ", ".join(sorted(methods))
-        raise ApiError(
-            "methodNotAllowed", f'Method "{method}" not allowed.', headers=[("allow", allowed)]
-        )
+        headers = [] if allow_on_every else [("allow", ", ".join(sorted(methods)))]
+        raise ApiError("methodNotAllowed", f'Method "{method}" not allowed.', headers=headers)
+
+    def _allow_header(self, template: str) -> str | None:
+        """With the contract's `allowHeader: every`, the `Allow` value every answer of this
+        path carries, in the standard method order, HEAD with GET (as DRF's views send it)."""
+        if self.contract.allow_header != "every":
+            return None
+        methods = set(self.contract.routes[template])
+        if "GET" in methods:
+            methods.add("HEAD")
+        order = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
+        return ", ".join(m for m in order if m in methods)
 
     @staticmethod
     def _validate(operation: Operation, params: dict[str, str], request: Request) -> ValidInput:
@@ -290,8 +319,26 @@ def _log_access(request: Request, status: int, elapsed_ms: float) -> None:
     access_log.handle(record)
 
 
-def _redirect(request: Request, location: str) -> Response:
-    """301 for reads (as Django's APPEND_SLASH); 308 keeps the method and body for writes."""
-    status = 301 if request.method in ("GET", "HEAD") else 308
+def _user_of(principal: Any) -> str | None:
+    """Who an authenticated caller is, for per-user rates; None for anonymous."""
+    if principal is None:
+        return None
+    if isinstance(principal, dict):
+        for claim in ("user_id", "sub", "username"):
+            if claim in principal:
+                return str(principal[claim])
+    return str(principal)
+
+
+def _redirect(request: Request, location: str, how: dict[str, Any]) -> Response:
+    """301 for reads (as Django's APPEND_SLASH); by default 308 for writes, keeping method and
+    body. The contract's `trailingSlashRedirect` may choose other statuses (Django answers 301
+    to every method, so a client's POST becomes a GET), a relative Location and a media type."""
+    reading = request.method in ("GET", "HEAD")
+    status = int(how.get("readStatus", 301) if reading else how.get("writeStatus", 308))
     query = f"?{request.query_string}" if request.query_string else ""
-    return Response(status, [("location", request.base_url + location + query)], b"")
+    base = "" if how.get("location") == "relative" else request.base_url
+    headers = [("location", base + location + query)]
+    if how.get("mediaType"):
+        headers.append(("content-type", str(how["mediaType"])))
+    return Response(status, headers, b"")

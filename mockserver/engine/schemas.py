@@ -56,6 +56,8 @@ class SchemaError:
 
     path: tuple[str | int, ...]
     message: str
+    keyword: str = ""  # the failed keyword, camelCase as in JSON Schema: minLength, required
+    limit: Any = None  # its limit where it has one (minLength: 20)
 
 
 def pointer_of(path: tuple[str | int, ...] | list[str | int]) -> str:
@@ -86,12 +88,17 @@ class SchemaValidator:
             path = tuple(error.instance_path)
             kind = error.kind
             if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
-                found.append(SchemaError((*path, str(kind.property)), error.message))
+                found.append(
+                    SchemaError((*path, str(kind.property)), error.message, "required")
+                )
             elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
                 found.extend(SchemaError((*path, name), f'Property "{name}" is not allowed')
                              for name in kind.unexpected)
             else:
-                found.append(SchemaError(path, error.message))
+                name = type(kind).__name__
+                keyword = name[:1].lower() + name[1:]
+                limit = getattr(kind, "limit", None)
+                found.append(SchemaError(path, error.message, keyword, limit))
         return found
 
     def errors(self, value: Any) -> list[Violation]:

@@ -27,7 +27,7 @@ from mockserver.engine.bodies import (
 )
 from mockserver.engine.mediatypes import best_range, essence, is_json
 from mockserver.engine.parameters import ParameterReader, ParameterSpec, declared_parameters
-from mockserver.engine.schemas import SchemaValidator, compile_schema, pointer_of
+from mockserver.engine.schemas import SchemaError, SchemaValidator, compile_schema, pointer_of
 from mockserver.engine.schemas_util import resolve_ref
 from mockserver.engine.violations import Violation
 
@@ -84,7 +84,9 @@ class RequestValidator:
     """Checks requests for one operation. Built once; `validate` is the per-request hot path."""
 
     def __init__(self, operation: dict[str, Any], path_item: dict[str, Any],
-                 document: dict[str, Any]) -> None:
+                 document: dict[str, Any], messages: dict[str, str] | None = None) -> None:
+        # The contract's own wording per failed keyword (`x-specmock.errors.messages`).
+        self._messages = dict(messages or {})
         specs = declared_parameters(operation, path_item, document)
         self._parameters = ParameterReader(specs)
         body = resolve_ref(document, operation.get("requestBody")) or {}
@@ -117,9 +119,9 @@ class RequestValidator:
         if plan is None:  # the usual read: no body, nothing to parse (the hot path)
             if self._body_required:
                 missing = Violation("body", "", "/body", "A request body is required.")
-                raise _failure([missing, *_violations(self._no_body, instance, [])])
+                raise _failure([missing, *_violations(self._no_body, instance, [], self._messages)])
             if not self._no_body.is_valid(instance):
-                found = _violations(self._no_body, instance, [])
+                found = _violations(self._no_body, instance, [], self._messages)
                 if found:
                     raise _failure(found)
             return ValidInput(values["path"], {**extra, **query} if extra else query,
@@ -127,7 +129,8 @@ class RequestValidator:
         read = _read_body(plan, media_type or "", request)
         instance["body"] = read.seen
         if read.problems or not plan.validator.is_valid(instance):
-            found = [*read.problems, *_violations(plan.validator, instance, read.ignored)]
+            found = [*read.problems, *_violations(plan.validator, instance, read.ignored,
+                                                    self._messages)]
             if found:
                 raise _failure(found)
         return ValidInput(values["path"], {**extra, **query}, values["header"], read.value,
@@ -190,16 +193,25 @@ def _request_schema(specs: list[ParameterSpec], reader: ParameterReader,
 
 
 def _violations(validator: SchemaValidator, instance: dict[str, Any],
-                ignored: list[tuple[str | int, ...]]) -> list[Violation]:
+                ignored: list[tuple[str | int, ...]],
+                messages: dict[str, str] | None = None) -> list[Violation]:
     """The schema's failures as violations, in request order (path, query, ..., body)."""
     skip = set(ignored)
     found = [
         Violation(str(error.path[0]), str(error.path[1]) if len(error.path) > 1 else "",
-                  pointer_of(error.path), error.message)
+                  pointer_of(error.path), _message(error, messages))
         for error in validator.schema_errors(instance)
         if error.path and error.path not in skip
     ]
     return sorted(found, key=lambda v: _LOCATION_ORDER.get(v.location, 9))
+
+
+def _message(error: SchemaError, messages: dict[str, str] | None) -> str:
+    """The contract's wording for the failed keyword ({limit} filled), else the checker's."""
+    template = (messages or {}).get(error.keyword)
+    if template is None:
+        return error.message
+    return template.replace("{limit}", str(error.limit))
 
 
 def _in_body(violation: Violation) -> Violation:

@@ -88,6 +88,7 @@ def _request(scope: Scope, body: bytes) -> Request:
         scope.get("scheme", "http"),
         scope.get("server"),
         body,
+        scope.get("client"),
     )
 
 
@@ -99,6 +100,7 @@ def request_from_parts(
     scheme: str,
     server: tuple[str, int | None] | None,
     body: bytes,
+    client: tuple[str, int] | list[Any] | None = None,
 ) -> Request:
     """The engine's `Request` from what an HTTP server parsed (ASGI or our protocol)."""
     headers: dict[str, str] = {}
@@ -117,6 +119,7 @@ def request_from_parts(
         headers=headers,
         body=body,
         base_url=f"{scheme}://{host}",
+        client=str(client[0]) if client else "",
     )
 
 

@@ -147,6 +147,7 @@ class EngineHttpProtocol(HttpToolsProtocol):
                 self.scheme or "http",
                 self.server,
                 body[: self._max_body + 1],
+                self.client,
             )
             response = self._engine.handle(request)
         except Exception:  # the engine never raises; this is a bug in the adapter

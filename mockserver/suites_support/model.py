@@ -179,6 +179,7 @@ class CollectionSpec:
     files: tuple[str, ...] = ()
     json_files: Mapping[str, JsonFileRule] = field(default_factory=dict)
     conflict_status: int = 409
+    value_rules: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
 
     @classmethod
     def from_extension(cls, name: str, spec: Mapping[str, Any]) -> CollectionSpec:
@@ -197,6 +198,7 @@ class CollectionSpec:
             files=tuple(spec.get("files") or ()),
             json_files=json_files,
             conflict_status=int(spec.get("conflictStatus", 409)),
+            value_rules={k: tuple(v) for k, v in (spec.get("valueRules") or {}).items()},
         )
 
 

@@ -47,7 +47,11 @@ ENTITY_SCHEMAS = {
 }
 FILE_FIELDS = {"sample_info", "supplementary_file", "experiment_file"}
 BATTERY_STRUCTURE = {
-    "name": "", "composition": "", "manufacturer": "", "produced": "", "comment": "",
+    "name": {"type": "CharField", "help_text": "", "required": True, "allow_null": False},
+    "composition": {"type": "CharField", "help_text": "", "required": False, "allow_null": False},
+    "manufacturer": {"type": "CharField", "help_text": "", "required": True, "allow_null": False},
+    "produced": {"type": "DateField", "help_text": "", "required": False, "allow_null": True},
+    "comment": {"type": "CharField", "help_text": "", "required": False, "allow_null": True},
 }
 DOCUMENTED_SAMPLE_ID = "240616_125138_010102"
 
@@ -438,7 +442,11 @@ def test_error_templates_render_what_responses_document(
 ) -> None:
     """Given the contract's error templates, when each is rendered for an operation that
     documents its status, then the body validates against that response's schema."""
-    templates = SPEC["x-specmock"]["errors"]["templates"]
+    # An operation's own templates (x-specmock.errors) replace the contract's for their kinds.
+    templates = {
+        **SPEC["x-specmock"]["errors"]["templates"],
+        **operation.get("x-specmock", {}).get("errors", {}),
+    }
     values = {
         "status": 400, "title": "Bad Request", "detail": "Token is invalid or expired",
         "code": "token_not_valid", "field": "sample_id", "pointer": "/body/sample_id",
@@ -516,7 +524,8 @@ def test_list_filters_are_declared_query_parameters() -> None:
 
 def test_seed_holds_what_the_document_uses() -> None:
     """Given the seed data, when the document's example values are looked up, then the demo
-    user, institute 1 in Freiberg, the Battery structure and the ids 1 it names all exist."""
+    user, institute 1 in Freiberg, the Battery structure and the ids 1 it names all exist, and
+    the highest method id admits the document's sample id (method code 0102)."""
     records = seed_records(SPEC)
     by_id = {name: {r.get("id"): r for r in rows} for name, rows in records.items()}
     users = SPEC["x-specmock"]["auth"]["users"]
@@ -525,9 +534,11 @@ def test_seed_holds_what_the_document_uses() -> None:
     assert by_id["institutes"][1]["city"] == "Freiberg"
     battery = by_id["sampletypes"][1]
     assert battery["name"] == "Battery"
-    assert battery["info_structure"] == BATTERY_STRUCTURE
+    assert battery["fields"] == BATTERY_STRUCTURE
     for collection in ("methods", "projects", "fundingbodies", "sampletypes", "staff"):
         assert 1 in by_id[collection], f"{collection} has no record 1"
+    assert max(by_id["methods"]) >= int(DOCUMENTED_SAMPLE_ID[16:20])
+    assert max(by_id["institutes"]) >= int(DOCUMENTED_SAMPLE_ID[14:16])
 
 
 def test_documented_sample_is_not_seeded() -> None:

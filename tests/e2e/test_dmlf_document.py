@@ -171,6 +171,9 @@ def test_sample_type_info_gives_the_battery_structure(dmlf: ServedMock) -> None:
     response = session.get(sample_type_info_url)
     assert response.status_code == 200
     assert set(response.json()) == {"name", "composition", "manufacturer", "produced", "comment"}
+    assert response.json()["manufacturer"] == {
+        "type": "CharField", "help_text": "", "required": True, "allow_null": False,
+    }
 
 
 def _sample_data(sample_id: str) -> dict[str, object]:
@@ -220,7 +223,7 @@ def test_creating_a_sample_with_existing_files_is_201_created(dmlf: ServedMock) 
         "supplementary_file": ("sample.zip", io.BytesIO(zip_content), "application/zip"),
     }
     response = session.post(
-        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010103"), files=files
+        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010002"), files=files
     )
     assert response.status_code == 201, response.text
     assert requests.get(response.json()["supplementary_file"]).content == zip_content
@@ -230,7 +233,7 @@ def test_a_sample_info_file_off_the_structure_is_400_on_that_field(dmlf: ServedM
     session = _session(_tokens(dmlf.base_url)[0])
     files = {"sample_info": ("sample_info.json", b'{"name": "only a name"}', "application/json")}
     response = session.post(
-        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010104"), files=files
+        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010003"), files=files
     )
     assert response.status_code == 400
     assert "sample_info" in response.json()
@@ -264,3 +267,128 @@ def test_an_empty_filter_value_is_ignored_as_django_filter_does(dmlf: ServedMock
     response = session.get(dmlf.base_url + "samples/", params={"institute": "", "parent": ""})
     assert response.status_code == 200
     assert response.json() == unfiltered
+
+
+# ------------------------------------------------------------------ the whole document, in order
+
+
+def test_the_documents_code_runs_step_by_step(dmlf: ServedMock) -> None:
+    """The document's steps one after the other in one session, with the statuses and body
+    shapes the reference deployment gives (scripts/compare_dmlf.py shows them side by side)."""
+    base = dmlf.base_url
+    endpoints = _endpoints(base)
+    access_token, refresh_token = _tokens(base)
+    session = _session(access_token)
+    refreshed = requests.post(
+        endpoints["REFRESH"], json={"refresh": refresh_token},
+        headers={"Content-Type": "application/json"},
+    )
+    assert refreshed.status_code == 200
+    assert set(refreshed.json()) == {"access"}
+    session = _session(refreshed.json()["access"])
+    institutes = session.get(endpoints["INSTITUTES"])
+    assert institutes.status_code == 200
+    assert set(institutes.json()[0]) == {
+        "id", "name", "affiliation", "street", "postcode", "city", "telephone", "email",
+        "date_registered",
+    }
+    assert session.get(endpoints["INSTITUTES"] + "1").json()["id"] == 1
+    assert session.get(endpoints["INSTITUTES"], params={"city": "Freiberg"}).status_code == 200
+    sample_types = session.get(endpoints["SAMPLETYPES"]).json()
+    assert [t["name"] for t in sample_types] == ["Battery", "Solids", "Liquid", "Suspension"]
+    info = session.get(f"{base}api/sample-type-info/?sample_type_name=Battery")
+    assert info.status_code == 200
+    files = {"sample_info": ("sample_info.json", _sample_info_file(), "application/json")}
+    sample_data = _sample_data("240616_125138_010102")
+    response = session.post(endpoints["SAMPLES"], data=sample_data, files=files)
+    assert (response.status_code, response.reason) == (201, "Created"), response.text
+    sample = response.json()
+    assert "location" not in response.headers
+    assert (sample["parent"], sample["user"], sample["method"]) == (None, 1, 1)
+    assert sample["date_registered"].endswith("Z")
+    experiment_data = {
+        "name": "mock experiment", "method": "1", "date_created": "2023-04-01",
+        "sample": "240616_125138_010102", "staff": "1", "project": "1",
+    }
+    files = {"experiment_file": ("experiment.zip", _zip_bytes("run.csv"), "application/zip")}
+    response = session.post(endpoints["EXPERIMENTS"], data=experiment_data, files=files)
+    assert response.status_code == 201, response.text
+    assert set(response.json()) == {
+        "id", "name", "date_created", "experiment_file", "date_registered", "sample", "method",
+        "staff", "project", "user",
+    }
+
+
+# ------------------------------------------------------------------ what the service does
+
+
+def test_a_form_encoded_patch_answers_200(dmlf: ServedMock) -> None:
+    session = _session(_tokens(dmlf.base_url)[0])
+    response = session.patch(
+        dmlf.base_url + "samples/240101_090000_010007/", data={"name": "renamed"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert response.json()["name"] == "renamed"
+
+
+def test_a_slash_less_post_is_redirected_and_creates_nothing(dmlf: ServedMock) -> None:
+    session = _session(_tokens(dmlf.base_url)[0])
+    files = {"sample_info": ("sample_info.json", _sample_info_file(), "application/json")}
+    first = session.post(
+        dmlf.base_url + "samples", data=_sample_data("240616_125138_010102"), files=files,
+        allow_redirects=False,
+    )
+    assert (first.status_code, first.headers["location"]) == (301, "/samples/")
+    followed = session.post(
+        dmlf.base_url + "samples", data=_sample_data("240616_125138_010102"), files=files
+    )
+    assert (followed.status_code, followed.request.method) == (200, "GET")
+    assert session.get(dmlf.base_url + "samples/240616_125138_010102/").status_code == 404
+
+
+def test_a_supplementary_file_that_is_no_zip_is_refused(dmlf: ServedMock) -> None:
+    session = _session(_tokens(dmlf.base_url)[0])
+    files = {
+        "sample_info": ("sample_info.json", _sample_info_file(), "application/json"),
+        "supplementary_file": ("sample.zip", b"plain text", "application/zip"),
+    }
+    response = session.post(
+        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010004"), files=files
+    )
+    assert response.status_code == 400
+    assert response.json() == {"supplementary_file": ["Only zip files are allowed."]}
+
+
+def test_a_method_code_above_the_highest_method_id_is_refused(dmlf: ServedMock) -> None:
+    session = _session(_tokens(dmlf.base_url)[0])
+    files = {"sample_info": ("sample_info.json", _sample_info_file(), "application/json")}
+    response = session.post(
+        dmlf.base_url + "samples/", data=_sample_data("240616_125138_010103"), files=files
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "sample_id": ["The method code 103 exceeds the highest method id 102."]
+    }
+
+
+def test_a_referenced_sample_is_not_deleted(dmlf: ServedMock) -> None:
+    session = _session(_tokens(dmlf.base_url)[0])
+    response = session.delete(dmlf.base_url + "samples/240101_090000_010007/")
+    assert response.status_code == 409
+    assert set(response.json()) == {"detail"}
+    assert session.get(dmlf.base_url + "samples/240101_090000_010007/").status_code == 200
+
+
+def test_the_eleventh_anonymous_request_of_a_day_is_throttled(dmlf: ServedMock) -> None:
+    credentials = {"username": USERNAME, "password": PASSWORD}
+    for _ in range(10):
+        assert requests.post(dmlf.base_url + "api/token/", json=credentials).status_code == 200
+    refused = requests.post(dmlf.base_url + "api/token/", json=credentials)
+    assert refused.status_code == 429
+    wait = int(refused.headers["retry-after"])
+    assert refused.json() == {
+        "detail": f"Request was throttled. Expected available in {wait} seconds."
+    }
+    dmlf.admin("POST", "clock", json={"advance": wait + 1})
+    assert requests.post(dmlf.base_url + "api/token/", json=credentials).status_code == 200
