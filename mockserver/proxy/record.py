@@ -3,8 +3,10 @@
 DIR/openapi.yaml is the contract with every conforming answer (and JSON request body) seen
 added as a named example of its operation (`recorded-1`, ...), and the records of each
 collection seen in answers (`x-specmock` collections: read, list, create, update and replace
-answers) as its seed, in DIR/seed/<collection>.yaml referenced with `$ref`, as the bundled
-contracts keep theirs. `specmock lint DIR` accepts it; `specmock serve DIR` serves what was seen.
+answers) laid over the contract's literal seed records (by id, so fields the server never shows
+stay) as its seed, in DIR/seed/<collection>.yaml referenced with `$ref`, as the bundled
+contracts keep theirs (a seed generator is dropped: the seed is what was seen).
+`specmock lint DIR` accepts it; `specmock serve DIR` serves what was seen.
 
 Secrets never reach the disk: values of keys that name credentials (password, token, secret,
 access, refresh, authorization, api key) and anything shaped like a JWT are replaced by
@@ -78,12 +80,30 @@ class Recorder:
         for name, records in sorted(self.records.items()):
             path = self.directory / "seed" / f"{name}.yaml"
             path.parent.mkdir(exist_ok=True)
-            path.write_text(yaml.safe_dump({"records": list(records.values())}, sort_keys=False))
+            merged = self._merged_seed(collections[name], records)
+            path.write_text(yaml.safe_dump({"records": merged}, sort_keys=False))
             collections[name]["seed"] = {"$ref": f"seed/{name}.yaml"}
             written.append(path)
         contract = self.directory / "openapi.yaml"
         contract.write_text(yaml.safe_dump(self.document, sort_keys=False, allow_unicode=True))
         return [contract, *written]
+
+    def _merged_seed(
+        self, collection: dict[str, Any], seen: dict[Any, dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The contract's literal seed records with what was seen laid over them (by id): fields
+        the server never shows (the contract's hidden ones) are kept, new records appended."""
+        id_field = collection.get("idField", "id")
+        seed = collection.get("seed")
+        literal = seed.get("records") if isinstance(seed, dict) else None
+        merged: dict[Any, dict[str, Any]] = {
+            r[id_field]: dict(r)
+            for r in literal or []
+            if isinstance(r, dict) and _is_record(r.get(id_field))
+        }
+        for key, record in seen.items():
+            merged[key] = {**merged.get(key, {}), **record}
+        return list(merged.values())
 
     def _operation_node(self, operation: Operation) -> dict[str, Any]:
         node: dict[str, Any] = self.document["paths"][operation.template][operation.method.lower()]

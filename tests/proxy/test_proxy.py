@@ -234,10 +234,13 @@ def test_a_recording_serves_what_was_seen(tmp_path: Path) -> None:
     upstream = MockEngine.from_path(TINY)
     recorder = Recorder(upstream.document, tmp_path / "recorded")
     with served(upstream) as real, proxy(real, recorder=recorder) as (url, _app):
-        requests.get(url + "/books/2", headers=login(url), timeout=5)
+        requests.patch(url + "/books/2", json={"title": "Emma, 2nd ed."}, headers=login(url),
+                       timeout=5)
     recorder.write()
     replay = MockEngine.from_path(tmp_path / "recorded")
-    assert [r["title"] for r in replay.contract.state.dump()["collections"]["books"]] == ["Emma"]
+    books = replay.contract.state.dump()["collections"]["books"]
+    # the seen record over the contract's literal seed (Dune, Emma); the generator dropped
+    assert [r["title"] for r in books] == ["Dune", "Emma, 2nd ed."]
 
 
 def test_each_violation_is_logged_with_its_rule(caplog: pytest.LogCaptureFixture) -> None:
