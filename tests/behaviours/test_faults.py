@@ -158,3 +158,16 @@ def test_a_slow_body_is_paced_in_pieces() -> None:
     assert response.wire.chunk == 10
     assert note["pacing"] == {"bytesPerSecond": 100, "chunkBytes": 10, "pieces": 100,
                               "intervalMs": 100.0, "plannedMs": 10000.0}
+
+
+def test_a_429_fault_is_the_throttles_own_answer() -> None:
+    # Given an injected 429 and the throttle's 429 for the same wait
+    from mockserver.behaviours.throttle import DEFAULT_DETAIL, too_many_requests
+
+    plan = FaultPlan(parse_rule({"fault": "error", "status": 429, "retryAfter": 3}, 1, "admin"), 0)
+    injected, throttled = plan.error(), too_many_requests(3)
+    # Then a client sees one kind of rate limit: same kind, status, Retry-After and wording
+    assert (injected.kind, injected.status, injected.headers) == (
+        throttled.kind, throttled.status, throttled.headers
+    )
+    assert injected.detail.endswith(DEFAULT_DETAIL.format(wait=3))
