@@ -201,3 +201,42 @@ def test_pipelined_answers_stay_in_order_behind_a_delay(specmock: RunningMock) -
         received = read_all(sock)
     # Then the delayed 503 comes first, the 200 after it
     assert re.findall(rb"HTTP/1\.1 (\d{3}) ", received) == [b"503", b"200"]
+
+
+@contextmanager
+def latency_declared(mock: RunningMock) -> Iterator[Target]:
+    yield "/faulty/fixed", {}  # declared: {fixed: 30}
+
+
+@contextmanager
+def latency_admin(mock: RunningMock) -> Iterator[Target]:
+    rule = {"latency": {"fixed": 30}, "paths": ["/notes"]}
+    assert requests.post(mock.url + "/__specmock/faults", json=rule, timeout=5).status_code == 201
+    yield "/notes", {}
+
+
+@contextmanager
+def latency_prefer(mock: RunningMock) -> Iterator[Target]:
+    yield "/notes", {"Prefer": "latency=30"}
+
+
+@contextmanager
+def latency_helper(mock: RunningMock) -> Iterator[Target]:
+    with mock.fault(latency={"fixed": 30}, paths=["/notes"]):
+        yield "/notes", {}
+
+
+@pytest.mark.parametrize(
+    "arm", [latency_declared, latency_admin, latency_prefer, latency_helper],
+    ids=["contract", "admin", "prefer", "pytest"],
+)
+def test_latency_delays_the_real_answer_each_way(
+    specmock: RunningMock, arm: Callable[[RunningMock], AbstractContextManager[Target]]
+) -> None:
+    with arm(specmock) as (path, headers):
+        response = requests.get(specmock.url + path, headers=headers, timeout=5)
+    assert response.status_code == 200
+    assert response.json()
+    assert last_fault(specmock) | {"rule": None, "name": None} == {
+        "rule": None, "name": None, "fault": "latency", "delay_ms": 30.0
+    }
