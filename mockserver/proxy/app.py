@@ -143,8 +143,17 @@ class ProxyApp:
             return
         try:
             status = upstream.status_code
+            found: list[Finding] = []
             if self._checkable(upstream):
-                await upstream.aread()
+                try:
+                    await upstream.aread()
+                except httpx.HTTPError as error:  # the head came, then the answer broke off
+                    found = [Finding("response.incomplete", "", _broken_off(error))]
+                    answer = self._unreachable(request, error)
+                    status = answer.status
+                    await _send_whole(send, _with_findings(answer, findings + found))
+                    self._journal(request, operation, status, findings + found, started)
+                    return
                 headers = self._location(_passed_back(upstream.headers.multi_items()), request)
                 answer = Response(status, headers, self._links(upstream.content, request))
                 found = self.checks.response(operation, answer)
@@ -155,7 +164,10 @@ class ProxyApp:
                 headers = self._location(_raw_back(upstream.headers.multi_items()), request)
                 head = Response(status, headers, b"")
                 found = self.checks.response(operation, head, head_only=True)
-                await _send_streamed(send, _with_findings(head, findings + found), upstream)
+                try:
+                    await _send_streamed(send, _with_findings(head, findings + found), upstream)
+                except httpx.HTTPError as error:  # too late for a status: the client sees it cut
+                    found.append(Finding("response.incomplete", "", _broken_off(error)))
         finally:
             await upstream.aclose()
         self._journal(request, operation, status, findings + found, started)
@@ -185,7 +197,7 @@ class ProxyApp:
 
     def _unreachable(self, request: Request, error: Exception) -> Response:
         where = urlsplit(self.upstream).netloc or self.upstream
-        detail = f"The upstream {where} could not be reached ({type(error).__name__}: {error})."
+        detail = f"The upstream {where} gave no usable answer ({type(error).__name__}: {error})."
         return self.checks.contract.errors.render(ApiError("badGateway", detail), request)
 
     def _journal(
@@ -296,6 +308,10 @@ def _with_findings(response: Response, findings: list[Finding]) -> Response:
             value = json.dumps(items, ensure_ascii=True, separators=(",", ":"))
         response.headers.append((VIOLATIONS_HEADER, value))
     return response
+
+
+def _broken_off(error: Exception) -> str:
+    return f"the upstream broke off its answer ({type(error).__name__}: {error})"
 
 
 def _encoded(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:

@@ -29,7 +29,8 @@ class Finding:
 
     `rule`: `request.path`, `request.method`, `request.security`, `request.<location>` (a
     parameter or body check: query, header, path, cookie, body), `request.mediaType`,
-    `response.status`, `response.mediaType`, `response.body`; `pointer` locates it in the
+    `response.status`, `response.mediaType`, `response.body`, `response.incomplete` (the
+    upstream broke off its answer after its head); `pointer` locates it in the
     request (/query/limit, /body/name) or in the response body (/results/0/id).
     """
 

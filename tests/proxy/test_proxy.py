@@ -25,13 +25,16 @@ from mockserver.proxy import VIOLATIONS_HEADER, ContractChecks, ProxyApp, Record
 from tests.suites_selftest.broken import Breaker, CreatedAnswers200, FieldOfWrongType
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"
+FAULTS = TINY.parent / "faults"
 CREDENTIALS = {"username": "alice", "password": "secret-1"}
 
 
 @contextmanager
-def proxy(upstream: str, **options: Any) -> Iterator[tuple[str, ProxyApp]]:
+def proxy(
+    upstream: str, contract: Path = TINY, **options: Any
+) -> Iterator[tuple[str, ProxyApp]]:
     """A proxy in front of `upstream`, served in a thread: (its URL, its app)."""
-    app = ProxyApp(ContractChecks(MockEngine.from_path(TINY)), upstream, **options)
+    app = ProxyApp(ContractChecks(MockEngine.from_path(contract)), upstream, **options)
     with ServerThread(None, app=app) as server:
         yield server.url, app
 
@@ -292,3 +295,20 @@ def test_the_upstreams_admin_api_stays_reachable_unjournalled() -> None:
     assert upstream.clock.offset == 60
     assert own == {"requests": 0, "violating": 0, "distinct": []}
     assert app.report.entries() == []
+
+
+@pytest.mark.parametrize(("fault", "rules"), [
+    ("reset", []), ("empty", []), ("garbage", []), ("brokenChunk", ["response.incomplete"]),
+])
+def test_an_upstream_that_breaks_off_is_a_502_in_the_contracts_shape(
+    fault: str, rules: list[str]
+) -> None:
+    # Given the mock as upstream, asked (through the proxy) for a wire fault
+    upstream = MockEngine.from_path(FAULTS)
+    with served(upstream) as real, proxy(real, FAULTS) as (url, app):
+        answer = requests.get(url + "/notes", headers={"Prefer": f"fault={fault}"}, timeout=5)
+    # Then the client gets a 502 in the contract's error shape, and the journal says why
+    assert answer.status_code == 502
+    assert answer.json()["type"].endswith("/badGateway")
+    assert [v["rule"] for v in violations(answer)] == rules
+    assert app.report.entries()[-1]["status"] == 502
