@@ -28,7 +28,7 @@ def business_rule_statuses(document: dict[str, Any]) -> dict[str, tuple[str, ...
         if ext.get("action") not in WRITE_ACTIONS or not operation.get("operationId"):
             continue
         statuses = set()
-        if spec.get("references") or spec.get("jsonFiles"):
+        if any(spec.get(k) for k in ("references", "jsonFiles", "fileChecks", "valueRules")):
             statuses.add("400")
         if spec.get("unique") or spec.get("idSource") == "client":
             statuses.add(str(spec.get("conflictStatus", 409)))

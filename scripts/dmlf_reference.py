@@ -92,7 +92,20 @@ for name, model_name in data["order"]:
             else:
                 kwargs[field.name] = value
         rows.append(Model(**kwargs))
+    # Self-references (a sample's parent) are set after every row exists, so rows keep the
+    # seed's order (lists come back in insertion order, as the mock keeps them).
+    selfrefs = {}
+    for row in rows:
+        for field in Model._meta.concrete_fields:
+            if isinstance(field, models.ForeignKey) and field.related_model is Model:
+                value = getattr(row, field.attname)
+                if value is not None:
+                    selfrefs.setdefault(field.attname, {})[row.pk] = value
+                    setattr(row, field.attname, None)
     Model.objects.bulk_create(rows)
+    for attname, links in selfrefs.items():
+        for pk, target in links.items():
+            Model.objects.filter(pk=pk).update(**{attname: target})
     for pk, stamp in stamps.items():
         Model.objects.filter(pk=pk).update(date_registered=stamp)
 print("seeded", sum(len(data["collections"][n]) for n, _ in data["order"]), "records")
@@ -106,9 +119,7 @@ def seed_data(contract: Path) -> dict[str, object]:
     collections: dict[str, list[dict[str, object]]] = {}
     for name in MODELS:
         ref = root["collections"][name]["seed"]["$ref"]
-        records = yaml.safe_load((contract / ref).read_text())["records"]
-        # Self-references (a sample's parent) need the parent first.
-        collections[name] = sorted(records, key=lambda r: r.get("parent") is not None)
+        collections[name] = yaml.safe_load((contract / ref).read_text())["records"]
     return {
         "users": root["auth"]["users"],
         "order": list(MODELS.items()),
