@@ -1,4 +1,4 @@
-"""`specmock serve | test | lint`: the command line.
+"""`specmock serve | proxy | test | lint`: the command line.
 
 Bad input is a one-line message and a non-zero exit, never a traceback.
 """
@@ -182,6 +182,28 @@ def build_parser() -> argparse.ArgumentParser:
         "(a pass is remembered in $SPECMOCK_CACHE_DIR, default ~/.cache/specmock)",
     )
 
+    proxy = commands.add_parser(
+        "proxy", help="forward to a real server, checking its traffic against a contract"
+    )
+    proxy.add_argument("contract", help="a directory holding openapi.yaml, or the file")
+    proxy.add_argument("--upstream", required=True, help="base URL of the real server")
+    proxy.add_argument("--host", default="127.0.0.1")
+    proxy.add_argument("--port", type=_port, default=8000)
+    proxy.add_argument(
+        "--rewrite-links",
+        action="store_true",
+        help="point links in answers at the proxy (default: as the server wrote them)",
+    )
+    proxy.add_argument(
+        "--record",
+        metavar="DIR",
+        help="write what was seen as examples and seed records (secrets redacted) into DIR",
+    )
+    proxy.add_argument(
+        "--timeout", type=_positive_int, default=30, help="seconds to wait for the upstream"
+    )
+    proxy.add_argument("--quiet", action="store_true", help="no per-violation log lines")
+
     test = commands.add_parser("test", add_help=False,
                                help="run the property-based contract suites (specmock test --help)")
     test.add_argument("suite_args", nargs=argparse.REMAINDER)
@@ -205,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mockserver.contract import run_lint
 
         return run_lint(list(args.paths), sys.stdout)
+    if args.command == "proxy":
+        from mockserver.proxy.cli import run_proxy
+
+        return run_proxy(args)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return _serve(args)

@@ -8,7 +8,8 @@ Fixtures (override any of them in your conftest.py):
   contract's declared rates on).
 - `specmock_pool`: session-scoped; starts each (contract, options) once per session.
 - `specmock`: function-scoped `RunningMock`, reset to its seed before each test, with `.url`,
-  `.advance(seconds)`, `.journal()`.
+  `.advance(seconds)`, `.journal()`, and `.fault(...)`: a context manager putting one fault rule
+  in force for its block (`with specmock.fault("reset", operations=["createBook"]): ...`).
 - `specmock_httpserver`: pytest-httpserver's `httpserver` with the contract mounted as fallback,
   so `httpserver.expect_request(...)` expectations and contract behaviour mix in one test.
 """

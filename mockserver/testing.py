@@ -7,11 +7,12 @@ helpers work without pytest.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from mockserver.behaviours.faults import FaultRule
 from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request
 from mockserver.engine.app import MockEngine
@@ -47,6 +48,36 @@ class RunningMock:
     def journal(self) -> list[dict[str, Any]]:
         """The requests the mock has answered since the last reset."""
         return self.engine.journal.entries()
+
+    def fault(self, fault: str | None = None, **rule: Any) -> AbstractContextManager[FaultRule]:
+        """A fault rule in force for a `with` block (see `injected_fault`), e.g.
+        `with specmock.fault("reset", operations=["createBook"]): ...`."""
+        return injected_fault(self.engine, fault, **rule)
+
+
+@contextmanager
+def injected_fault(
+    engine: MockEngine, fault: str | None = None, **rule: Any
+) -> Iterator[FaultRule]:
+    """Put one fault rule in force until the block ends, as `POST /__specmock/faults` would.
+
+    Keys are those of `x-specmock.faults` (docs/extensions.md); snake_case spellings are taken
+    too (`retry_after=2`, `bytes_per_second=100`). Raises FaultSpecError for a rule that means
+    nothing. The rule comes before every other, and is taken out on exit.
+    """
+    spec = {_camel(name): value for name, value in rule.items()}
+    if fault is not None:
+        spec["fault"] = fault
+    (added,) = engine.faults.add([spec])
+    try:
+        yield added
+    finally:
+        engine.faults.remove(added.id)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 @dataclass

@@ -41,15 +41,23 @@ def parse_prefer(header: str | None) -> Preference:
 
     Raises `ApiError` (badRequest, field "Prefer") for a malformed code, seed, dynamic or example.
     """
-    values: dict[str, str | None] = {}
-    for name, value in _pairs(header or ""):
-        values.setdefault(name, value)
+    values = preference_values(header)
     return Preference(
         code=_code(values["code"]) if "code" in values else None,
         example=_example(values["example"]) if "example" in values else None,
         dynamic=_flag(values["dynamic"]) if "dynamic" in values else None,
         seed=_seed(values["seed"]) if "seed" in values else None,
     )
+
+
+def preference_values(header: str | None) -> dict[str, str | None]:
+    """Every preference of a `Prefer` header by lower-case name (the first of a repeated one;
+    None for one without a value), for behaviours that read preferences of their own
+    (`fault=`, `latency=`: behaviours/faults.py)."""
+    values: dict[str, str | None] = {}
+    for name, value in _pairs(header or ""):
+        values.setdefault(name, value)
+    return values
 
 
 def _pairs(header: str) -> Iterator[tuple[str, str | None]]:

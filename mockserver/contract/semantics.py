@@ -25,7 +25,7 @@ _ROOT: Tokens = ("x-specmock",)
 
 def check_semantics(contract: LoadedContract) -> list[Diagnostic]:
     """Diagnostics for `x-specmock` declarations that name undeclared things or miss settings."""
-    problems = list(_collections(contract))
+    problems = [*_collections(contract), *_faults(contract)]
     for operation in iter_operations(contract.document):
         ext = operation.operation.get("x-specmock")
         if isinstance(ext, dict):
@@ -62,6 +62,33 @@ def _collections(contract: LoadedContract) -> Iterator[Diagnostic]:
                 yield from _unknown_collection(contract, spec.get("collection"), path)
         yield from _protect_and_rules(contract, collection, at)
         yield from _seed(contract, collection, at)
+
+
+def _faults(contract: LoadedContract) -> Iterator[Diagnostic]:
+    """Fault rules name operations that exist, and a uniform latency's bounds are in order."""
+    rules = contract.root.get("faults")
+    if not isinstance(rules, list):
+        return
+    known = {
+        str(op.operation["operationId"])
+        for op in iter_operations(contract.document)
+        if isinstance(op.operation.get("operationId"), str)
+    }
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            continue
+        at = (*_ROOT, "faults", str(index))
+        names = rule.get("operations")
+        for position, name in enumerate(names if isinstance(names, list) else []):
+            if isinstance(name, str) and name not in known:
+                hint = did_you_mean(name, known) or "name an operationId of the contract"
+                where = to_pointer((*at, "operations", str(position)))
+                yield contract.diagnostic(where, f"unknown operation '{name}'", hint)
+        uniform = _mapping(_mapping(rule.get("latency")).get("uniform"))
+        low, high = uniform.get("min"), uniform.get("max")
+        if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+            where = to_pointer((*at, "latency", "uniform"))
+            yield contract.diagnostic(where, f"min {low} is above max {high}")
 
 
 def _protect_and_rules(

@@ -45,13 +45,35 @@ class Request:
         return self.headers.get(name.lower(), default)
 
 
+@dataclass(frozen=True, slots=True)
+class Wire:
+    """How the HTTP adapter delivers a response when a fault says so (behaviours/faults.py).
+
+    `delay`: seconds to wait (really, on the event loop) before anything is sent. `action`:
+    `answer` (send the response), `reset` (close with a TCP RST, nothing sent), `empty` (close,
+    nothing sent), `garbage` (send `garbage` and close), `brokenChunk` (a chunked head, one
+    chunk with a broken size line, close), `slowBody` (the response, its body paced at
+    `bytes_per_second` in pieces of `chunk` bytes), `noAnswer` (send nothing until the client
+    gives up or `hold` seconds pass, then close).
+    """
+
+    delay: float = 0.0
+    action: str = "answer"
+    bytes_per_second: int = 0
+    chunk: int = 0
+    garbage: bytes = b""
+    hold: float = 300.0
+
+
 @dataclass(slots=True)
 class Response:
-    """One HTTP response. `body` is already encoded."""
+    """One HTTP response. `body` is already encoded; `wire`, when set, is how a fault has it
+    delivered (None: at once, as it is)."""
 
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    wire: Wire | None = None
 
     def header(self, name: str) -> str | None:
         """The first header with this case-insensitive name, if any."""

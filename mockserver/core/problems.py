@@ -33,6 +33,7 @@ STATUS_OF_KIND: dict[str, int] = {
     "tooManyRequests": 429,
     "headersTooLarge": 431,
     "serverError": 500,
+    "badGateway": 502,
     "serviceUnavailable": 503,
 }
 
@@ -51,6 +52,7 @@ TITLE_OF_STATUS: dict[int, str] = {
     429: "Too Many Requests",
     431: "Request Header Fields Too Large",
     500: "Internal Server Error",
+    502: "Bad Gateway",
     503: "Service Unavailable",
 }
 

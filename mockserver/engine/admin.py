@@ -1,4 +1,5 @@
-"""The admin API under `/__specmock/`: health, reset, state, journal, clock, uploaded files.
+"""The admin API under `/__specmock/`: health, reset, state, journal, clock, faults, uploaded
+files.
 
 Reserved prefix, like WireMock's `/__admin`: tests and tools drive the mock through it.
 """
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from mockserver.behaviours.faults import FaultSpecError
 from mockserver.core.clock import LATEST_READING
 from mockserver.core.exchange import Request, Response
 from mockserver.core.limits import brief, whole_number
@@ -72,6 +74,16 @@ def _json(body: Any, status: int = 200) -> Response:
     return Response(status, [("content-type", JSON)], orjson.dumps(body))
 
 
+def _body(request: Request, accepted: str = "") -> Any:
+    """The JSON body of an admin command ({} when empty); a 400 saying what is `accepted` when
+    it is not JSON."""
+    try:
+        return orjson.loads(request.body or b"{}")
+    except orjson.JSONDecodeError as exc:
+        raise ApiError("badRequest", f"The body is not JSON: {exc}. {accepted}".rstrip(),
+                       pointer="/body") from None
+
+
 class AdminApi:
     """Routes admin requests; answers problem+json for anything it does not know."""
 
@@ -88,6 +100,9 @@ class AdminApi:
             ("POST", "clock"): self.change_clock,
             ("GET", "datasets"): self.datasets,
             ("GET", "stores"): self.stores,
+            ("GET", "faults"): self.faults,
+            ("POST", "faults"): self.add_faults,
+            ("DELETE", "faults"): self.clear_faults,
         }
 
     def handle(self, request: Request) -> Response:
@@ -101,6 +116,8 @@ class AdminApi:
                 return self.file(request, name)
             if name != "health":
                 self._guard(request)
+            if name.startswith("faults/"):
+                return self.remove_fault(request, name)
             handler = self.routes.get((request.method, name))
             if handler is None:
                 allowed = sorted(m for m, n in self.routes if n == name)
@@ -197,11 +214,7 @@ class AdminApi:
         negative or non-finite advance, or one past the year 9999 is a 400 that says what is
         accepted, and changes nothing.
         """
-        try:
-            command = orjson.loads(request.body or b"{}")
-        except orjson.JSONDecodeError as exc:
-            raise ApiError("badRequest", f"The body is not JSON: {exc}. {_CLOCK_COMMANDS}",
-                           pointer="/body") from None
+        command = _body(request, _CLOCK_COMMANDS)
         if (not isinstance(command, dict) or not command
                 or not command.keys() <= {"advance", "freeze", "reset"}):
             raise ApiError("badRequest", _CLOCK_COMMANDS, pointer="/body")
@@ -251,6 +264,43 @@ class AdminApi:
                 "ttl": cache.ttl,
             }
         )
+
+    def faults(self, request: Request) -> Response:
+        """The fault rules in force, in the order they are tried (runtime ones first)."""
+        return _json({"faults": [rule.describe() for rule in self.engine.faults.rules()]})
+
+    def add_faults(self, request: Request) -> Response:
+        """Put fault rules in force: one rule object, or `{"faults": [rule, ...]}` (the
+        contract's `x-specmock.faults` syntax); all or none. 201 with the rules and their ids."""
+        body = _body(request)
+        specs = body.get("faults") if isinstance(body, dict) and "faults" in body else [body]
+        if not isinstance(specs, list):
+            raise ApiError("badRequest", "faults must be a list of rules.", pointer="/body/faults")
+        try:
+            rules = self.engine.faults.add(specs)
+        except FaultSpecError as error:
+            raise ApiError(
+                "badRequest", f"Not a fault rule: {error}.", pointer="/body" + error.pointer
+            ) from None
+        return _json({"faults": [rule.describe() for rule in rules]}, 201)
+
+    def clear_faults(self, request: Request) -> Response:
+        """Take every rule set through this API out of force (the contract's stay)."""
+        self.engine.faults.clear()
+        return Response(204)
+
+    def remove_fault(self, request: Request, name: str) -> Response:
+        """`DELETE /__specmock/faults/<id>`: take one rule set through this API out of force."""
+        if request.method != "DELETE":
+            raise ApiError(
+                "methodNotAllowed",
+                f'Method "{request.method}" not allowed.',
+                headers=[("allow", "DELETE")],
+            )
+        rule_id = name.partition("/")[2]
+        if not rule_id.isdigit() or not self.engine.faults.remove(int(rule_id)):
+            raise ApiError("notFound", f"No fault rule set at run time with id {rule_id!r}.")
+        return Response(204)
 
     def file(self, request: Request, name: str) -> Response:
         """The bytes of an uploaded file, with its content type."""

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mockserver.behaviours.faults import Faults, FaultSpecError
 from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request, Response
 from mockserver.core.problems import ApiError
@@ -41,7 +42,10 @@ class MockEngine:
         self.document = document
         self.journal = Journal(self.options.journal_size)
         self.contract = compile_contract(document, self.options, self.clock)
-        self.pipeline = Pipeline(self.contract, self.options, self.journal, self.clock, document)
+        self.faults = _faults(document, self.options.seed)
+        self.pipeline = Pipeline(
+            self.contract, self.options, self.journal, self.clock, document, self.faults
+        )
         self.admin = AdminApi(self)
         self.hosts = HostPolicy.of(self.options.allowed_hosts)
 
@@ -120,3 +124,13 @@ class MockEngine:
             self.contract.datasets.clear()
         self.journal.clear()
         self.clock.reset()
+        self.faults.reset()
+
+
+def _faults(document: dict[str, Any], seed: int) -> Faults:
+    """The contract's fault rules (`x-specmock.faults`), checked by lint before we get here."""
+    declared = document.get("x-specmock", {}).get("faults", [])
+    try:
+        return Faults(declared, seed=seed)
+    except FaultSpecError as error:
+        raise ContractError([f"x-specmock/faults{error.pointer}: {error.message}"]) from None

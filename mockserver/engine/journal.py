@@ -17,7 +17,7 @@ from mockserver.core.limits import brief
 # How much of a request's path and of its query an entry keeps.
 JOURNAL_URL_CHARS = 2048
 
-_Row = tuple[float, str, str, str, int, float, "str | None"]
+_Row = tuple[float, str, str, str, int, float, "str | None", "dict[str, Any] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +31,11 @@ class JournalEntry:
     status: int
     duration_ms: float
     operation_id: str | None
+    fault: dict[str, Any] | None = None
 
 
-_FIELDS = tuple(JournalEntry.__dataclass_fields__)
+# Every entry has these; `fault` is listed only on the entries of faulted requests.
+_FIELDS = tuple(JournalEntry.__dataclass_fields__)[:-1]
 
 
 class Journal:
@@ -50,7 +52,7 @@ class Journal:
     def record(self, entry: JournalEntry) -> None:
         """Add an entry, dropping the oldest when full."""
         self.add(entry.time, entry.method, entry.path, entry.query, entry.status,
-                 entry.duration_ms, entry.operation_id)
+                 entry.duration_ms, entry.operation_id, entry.fault)
 
     def add(
         self,
@@ -61,12 +63,14 @@ class Journal:
         status: int,
         duration_ms: float,
         operation_id: str | None,
+        fault: dict[str, Any] | None = None,
     ) -> None:
         """Add an entry from its fields (what `record` does, without building a `JournalEntry`);
-        `duration_ms` is kept as measured and rounded to microseconds when read."""
+        `duration_ms` is kept as measured and rounded to microseconds when read; `fault` is the
+        note of a fault injected into this request (behaviours/faults.py)."""
         # A client chooses the URL's length; the journal keeps enough of it to recognise.
         row = (time, method, brief(path, JOURNAL_URL_CHARS), brief(query, JOURNAL_URL_CHARS),
-               status, duration_ms, operation_id)
+               status, duration_ms, operation_id, fault)
         with self._lock:
             self._entries.append(row)
 
@@ -76,8 +80,10 @@ class Journal:
             rows = list(self._entries)
         out = []
         for row in rows:
-            entry = dict(zip(_FIELDS, row, strict=True))
+            entry: dict[str, Any] = dict(zip(_FIELDS, row[:7], strict=True))
             entry["duration_ms"] = round(row[5], 3)
+            if row[7] is not None:
+                entry["fault"] = row[7]
             out.append(entry)
         return out
 

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from mockserver.behaviours.collections import NOT_FOUND
+from mockserver.behaviours.faults import FaultPlan, Faults
 from mockserver.behaviours.outcomes import (
     BodyOutcome,
     Call,
@@ -65,8 +66,10 @@ class Pipeline:
         journal: Journal,
         clock: Clock,
         document: dict[str, Any],
+        faults: Faults | None = None,
     ) -> None:
         self.contract, self.options, self.journal, self.clock = contract, options, journal, clock
+        self.faults = faults if faults is not None else Faults(seed=options.seed)
         self.checker = ResponseChecker(document) if options.check_responses else None
         self._routes: BoundedMemo[str, RouteMatch] = BoundedMemo(ROUTE_CACHE_SIZE)
         self._media_types: dict[tuple[int, int], str | None] = {}
@@ -78,8 +81,16 @@ class Pipeline:
         """Answer one request; never raises."""
         started = time.perf_counter()
         operation: Operation | None = None
+        plan: FaultPlan | None = None
         try:
-            operation, response = self._handle(request)
+            if self.faults.armed or "prefer" in request.headers:
+                plan = self._fault(request)
+            if plan is not None and not plan.runs_behaviour:
+                # decided before the behaviour runs: a failed create stores nothing
+                operation = self._routed(request)
+                response = self._faulted(request, plan)
+            else:
+                operation, response = self._handle(request)
         except ApiError as error:
             response = self.contract.errors.render(error, request)
         except Exception:
@@ -89,8 +100,34 @@ class Pipeline:
             )
             response = self.contract.errors.render(failure, request)
         elapsed = (time.perf_counter() - started) * 1000
-        self._journal(request, response, operation, elapsed)
+        note = plan.deliver(response, self.faults.rng) if plan is not None else None
+        self._journal(request, response, operation, elapsed, note)
         return response
+
+    def _fault(self, request: Request) -> FaultPlan | None:
+        """The fault chosen for this request, if any (behaviours/faults.py); only asked when
+        a rule is in force or the request has a `Prefer` header."""
+        operation = self._routed(request)
+        return self.faults.decide(request, operation.operation_id if operation else None)
+
+    def _routed(self, request: Request) -> Operation | None:
+        """The operation the request is routed to, if any (nothing raised: faults also apply
+        to paths and methods the contract does not know)."""
+        match = self._match(request.path)
+        if not isinstance(match, RouteMatch):
+            return None
+        methods = self.contract.routes[match.template]
+        operation = methods.get(request.method)
+        if operation is None and request.method == "HEAD":
+            operation = methods.get("GET")
+        return operation
+
+    def _faulted(self, request: Request, plan: FaultPlan) -> Response:
+        """The answer of a fault that replaces the behaviour: an error, or what the wire
+        fault stands in for."""
+        if plan.rule.fault == "error":
+            return self.contract.errors.render(plan.error(), request)
+        return plan.placeholder()
 
     def reject(self, request: Request, error: ApiError) -> Response:
         """Answer `error` for a request that is not run through the flow (the HTTP layer could
@@ -257,7 +294,12 @@ class Pipeline:
         return f"Not found: no path of the contract matches {request.path}.{hint}"
 
     def _journal(
-        self, request: Request, response: Response, operation: Operation | None, elapsed_ms: float
+        self,
+        request: Request,
+        response: Response,
+        operation: Operation | None,
+        elapsed_ms: float,
+        fault: dict[str, Any] | None = None,
     ) -> None:
         self.journal.add(
             self.clock.now(),
@@ -267,6 +309,7 @@ class Pipeline:
             response.status,
             elapsed_ms,
             operation.operation_id if operation else None,
+            fault,
         )
         if access_log.isEnabledFor(_INFO):
             _log_access(request, response.status, elapsed_ms)

@@ -1,11 +1,14 @@
-"""Debug mode: every answer checked against the contract before it leaves.
+"""Answers checked against the contract: in debug mode before they leave, and by the proxy.
 
-A mismatch becomes a 500 that names the operation, the status and the first violation, so a
-mock that drifts from its contract fails loudly in tests instead of misleading clients.
+Debug mode (`check`): a mismatch becomes a 500 that names the operation, the status and the
+first violation, so a mock that drifts from its contract fails loudly in tests instead of
+misleading clients. The proxy (`problems`): every mismatch of a real server's answer, each
+with the rule it breaks.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -17,6 +20,19 @@ from mockserver.engine.schemas import SchemaValidator, compile_schema
 from mockserver.engine.schemas_util import resolve_ref
 
 
+@dataclass(frozen=True, slots=True)
+class ResponseProblem:
+    """One way an answer breaks its operation's contract.
+
+    `rule`: `response.status` (undocumented status), `response.mediaType` (undocumented media
+    type), `response.body` (not JSON, or the body fails its schema); `pointer` is into the body.
+    """
+
+    rule: str
+    pointer: str
+    message: str
+
+
 class ResponseChecker:
     """Validates response status, media type and body; validators compiled on first use."""
 
@@ -26,27 +42,47 @@ class ResponseChecker:
 
     def check(self, operation: Operation, response: Response) -> None:
         """Raise a 500 `ApiError` when the response breaks the contract."""
+        found = self.problems(operation, response, first_only=True)
+        if found:
+            self._fail(operation, response, _why(found[0]))
+
+    def problems(
+        self,
+        operation: Operation,
+        response: Response,
+        *,
+        first_only: bool = False,
+        head_only: bool = False,
+    ) -> list[ResponseProblem]:
+        """Every way the response breaks the contract (only the first with `first_only`).
+
+        `head_only`: the body is not at hand (it streams past); status and media type are
+        checked."""
         responses = operation.spec.get("responses", {})
         status = str(response.status)
         key = next((k for k in (status, f"{status[0]}XX", "default") if k in responses), None)
         if key is None:
-            self._fail(operation, response, f"status {status} is not documented")
-            return
+            return [ResponseProblem("response.status", "", f"status {status} is not documented")]
         content = resolve_ref(self._document, responses[key]).get("content", {})
         media_type = (response.header("content-type") or "").split(";")[0].strip()
-        if not content or not response.body:
-            return
+        if not content or not (response.body or (head_only and media_type)):
+            return []
         if media_type not in content:
-            self._fail(
-                operation, response, f"media type {media_type!r} is not one of {sorted(content)}"
-            )
+            why = f"media type {media_type!r} is not one of {sorted(content)}"
+            return [ResponseProblem("response.mediaType", "", why)]
+        if head_only:
+            return []
         validator = self._validator(operation, key, media_type, content[media_type])
-        if validator is None:
-            return
-        violations = validator.errors(orjson.loads(response.body))
-        if violations:
-            first = violations[0]
-            self._fail(operation, response, f"body at {first.pointer or '/'}: {first.message}")
+        if validator is None or "json" not in media_type:  # only JSON bodies are checked
+            return []
+        try:
+            body = orjson.loads(response.body)
+        except orjson.JSONDecodeError as error:
+            return [ResponseProblem("response.body", "", f"the body is not JSON ({error})")]
+        violations = validator.errors(body)
+        if first_only:
+            violations = violations[:1]
+        return [ResponseProblem("response.body", v.pointer, v.message) for v in violations]
 
     def _validator(
         self, operation: Operation, key: str, media_type: str, media: dict[str, Any]
@@ -64,3 +100,11 @@ class ResponseChecker:
             f"The mock's answer to {operation.operation_id} breaks the contract: {why} "
             f"(status {response.status}). This is a specmock defect or a contract inconsistency.",
         )
+
+
+def _why(problem: ResponseProblem) -> str:
+    if problem.rule == "response.body" and problem.message.startswith("the body is not JSON"):
+        return problem.message
+    if problem.rule == "response.body":
+        return f"body at {problem.pointer or '/'}: {problem.message}"
+    return problem.message

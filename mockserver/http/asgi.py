@@ -7,6 +7,8 @@ remembered.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 from urllib.parse import quote
@@ -50,7 +52,10 @@ class AsgiApp:
             return
         body = await self._body(receive)
         response = self.engine.handle(_request(scope, body))
-        await _send(send, response)
+        if response.wire is not None:
+            await _send_faulted(send, receive, response)
+        else:
+            await _send(send, response)
 
     async def _body(self, receive: Receive) -> bytes:
         message = await receive()
@@ -156,6 +161,50 @@ async def _send(send: Send, response: Response) -> None:
     headers = encoded_headers(response)
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
+
+
+class FaultAbortError(Exception):
+    """Raised to make the ASGI server drop the connection mid-answer (a fault, see below)."""
+
+
+async def _send_faulted(send: Send, receive: Receive, response: Response) -> None:
+    """A fault through ASGI (the server for this app has no httptools): latency, a slow body and
+    no answer as on the protocol; reset, empty, garbage and broken chunk can only be
+    approximated, since ASGI gives no socket: a head is sent, then the connection dropped."""
+    wire = response.wire
+    assert wire is not None
+    if wire.delay:
+        await asyncio.sleep(wire.delay)
+    if wire.action == "answer":
+        await _send(send, response)
+    elif wire.action == "slowBody":
+        await _send_paced(send, response, wire.chunk, wire.chunk / wire.bytes_per_second)
+    elif wire.action == "noAnswer":
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(_disconnected(receive), wire.hold)
+    else:
+        headers = [(b"content-length", b"1024")]  # promised, never sent
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        raise FaultAbortError(wire.action)
+
+
+async def _send_paced(send: Send, response: Response, chunk: int, interval: float) -> None:
+    headers = encoded_headers(response)
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    body = response.body
+    for start in range(0, len(body), chunk):
+        if start:
+            await asyncio.sleep(interval)
+        more = start + chunk < len(body)
+        piece = body[start : start + chunk]
+        await send({"type": "http.response.body", "body": piece, "more_body": more})
+    if not body:
+        await send({"type": "http.response.body", "body": b""})
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

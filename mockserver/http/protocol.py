@@ -20,8 +20,10 @@ content-length; HTTP/1.0 and `Connection: close` close the connection after the 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import resource
+from collections import deque
 from typing import Any, cast
 
 import httptools
@@ -31,6 +33,7 @@ from mockserver.core.exchange import Response
 from mockserver.core.limits import HttpLimits, brief
 from mockserver.core.problems import ApiError
 from mockserver.http.asgi import AsgiApp, encoded_headers, request_from_parts
+from mockserver.http.wire import deliver
 
 log = logging.getLogger("specmock")
 
@@ -79,6 +82,10 @@ class EngineHttpProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._last_activity = self.loop.time()
         self._arm_keep_alive()
+        # Faults (http/wire.py): while one is carried out, later answers wait behind it.
+        self._held: deque[tuple[Response, bool]] = deque()
+        self._faulting: asyncio.Task[None] | None = None
+        self._closed = asyncio.Event()
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser (its callbacks answer complete requests), then send the answers."""
@@ -224,6 +231,20 @@ class EngineHttpProtocol(HttpToolsProtocol):
         self._write(response, self._keep_alive)
 
     def _write(self, response: Response, keep_alive: bool) -> None:
+        if response.wire is not None or self._faulting is not None:
+            self._hold(response, keep_alive)
+            return
+        head, body = self._encode(response, keep_alive)
+        self._out.append(head + body if body else head)
+        self.server_state.total_requests += 1
+        if not keep_alive:
+            self._send_out()
+            self.transport.close()
+        elif self.timeout_keep_alive_task is None:
+            self._arm_keep_alive()
+
+    def _encode(self, response: Response, keep_alive: bool) -> tuple[bytes, bytes]:
+        """The response's head and body as bytes (the body empty where the status has none)."""
         try:
             headers = encoded_headers(response)
         except UnicodeEncodeError:  # a header value outside latin-1: a bug, not the client's
@@ -236,15 +257,48 @@ class EngineHttpProtocol(HttpToolsProtocol):
         if not keep_alive:
             content.append(_CLOSE)
         content.append(b"\r\n")
-        if response.body and not (status < 200 or status in (204, 304)):
-            content.append(response.body)
-        self._out.append(b"".join(content))
-        self.server_state.total_requests += 1
-        if not keep_alive:
-            self._send_out()
-            self.transport.close()
-        elif self.timeout_keep_alive_task is None:
+        body = response.body if not (status < 200 or status in (204, 304)) else b""
+        return b"".join(content), body
+
+    # Faults: carried out by a task, in order; reading pauses until the held answers are out.
+    def _hold(self, response: Response, keep_alive: bool) -> None:
+        self._held.append((response, keep_alive))
+        if self._faulting is None:
+            self._send_out()  # answers before this one go first
+            self.flow.pause_reading()
+            self._faulting = self.loop.create_task(self._deliver_held())
+
+    async def _deliver_held(self) -> None:
+        try:
+            while self._held:
+                response, keep_alive = self._held.popleft()
+                head, body = self._encode(response, keep_alive)
+                self.server_state.total_requests += 1
+                if response.wire is None:
+                    self.transport.write(head + body)
+                    usable = keep_alive
+                else:
+                    usable = await self._deliver(response, head, body) and keep_alive
+                if not usable:
+                    self._held.clear()
+                    if not self.transport.is_closing():
+                        self.transport.close()
+                    return
+        finally:
+            self._faulting = None
+        self.flow.resume_reading()
+        if self.timeout_keep_alive_task is None:
             self._arm_keep_alive()
+
+    async def _deliver(self, response: Response, head: bytes, body: bytes) -> bool:
+        assert response.wire is not None
+        try:
+            return await deliver(self.transport, response.wire, head, body, self._closed)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug, or the transport failing: log it, end the connection
+            log.exception("could not carry out the fault %r", response.wire.action)
+            return False
 
     # Keep-alive: one timer per idle period, not one per response as uvicorn arms it.
     def _arm_keep_alive(self, delay: float | None = None) -> None:
@@ -267,7 +321,7 @@ class EngineHttpProtocol(HttpToolsProtocol):
                 self._send_out()
             return
         idle = now - self._last_activity
-        if idle < self.timeout_keep_alive:
+        if self._faulting is not None or idle < self.timeout_keep_alive:
             self._arm_keep_alive(max(self.timeout_keep_alive - idle, 0.05))
         else:
             self.transport.close()
@@ -288,13 +342,18 @@ class EngineHttpProtocol(HttpToolsProtocol):
         self.flow.resume_reading()
 
     def shutdown(self) -> None:
-        """Graceful shutdown: close now between requests, after the answer within one."""
-        if self._in_request:
+        """Graceful shutdown: close now between requests, after the answer within one; a fault
+        being carried out is cut short."""
+        if self._faulting is not None:
+            self._faulting.cancel()
+            self.transport.close()
+        elif self._in_request:
             self._keep_alive = False
         else:
             self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._closed.set()
         if self.timeout_keep_alive_task is not None:
             self.timeout_keep_alive_task.cancel()
             self.timeout_keep_alive_task = None

@@ -55,6 +55,21 @@ def _config(engine: Any, host: str, port: int, log_level: str) -> uvicorn.Config
     )
 
 
+def _app_config(app: Any, host: str, port: int, log_level: str) -> uvicorn.Config:
+    """An ASGI app of our own other than the engine's (the proxy), on uvicorn's usual path."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="on",
+        server_header=False,
+        date_header=False,
+        ws="none",
+    )
+
+
 class StepBufferedStream:
     """A text stream for log handlers: what is written during one event-loop step goes to the
     real stream in one write (and one flush) at the end of that step.
@@ -163,6 +178,13 @@ def serve_forever(
     _ForegroundServer(_config(engine, host, port, log_level)).run()
 
 
+def serve_app_forever(
+    app: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning"
+) -> None:
+    """Serve an ASGI app (the proxy) until Ctrl-C or SIGTERM, then return."""
+    _ForegroundServer(_app_config(app, host, port, log_level)).run()
+
+
 class _ThreadServer(uvicorn.Server):
     """uvicorn's server without signal handling, for a background thread."""
 
@@ -174,14 +196,19 @@ class _ThreadServer(uvicorn.Server):
 class ServerThread:
     """A mock on a free loopback port in a background thread (the pytest plugin's server)."""
 
-    def __init__(self, engine: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, engine: Any, host: str = "127.0.0.1", port: int = 0, *, app: Any = None
+    ) -> None:
+        """Serve `engine`, or with `app` that ASGI app instead (the proxy)."""
         self.engine = engine
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
         # Signals belong to the main thread (pytest's); this server only stops when asked.
-        self._server = _ThreadServer(_config(engine, host, self.port, "warning"))
+        config = (_config(engine, host, self.port, "warning") if app is None
+                  else _app_config(app, host, self.port, "warning"))
+        self._server = _ThreadServer(config)
         self._thread = threading.Thread(target=self._run, name=f"specmock:{self.port}", daemon=True)
 
     @property

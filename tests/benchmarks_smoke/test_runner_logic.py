@@ -148,3 +148,37 @@ def test_settling_idle_servers_takes_one_look(tmp_path: Path) -> None:
     finally:
         idle.kill()
         idle.wait()
+
+
+def _load_proxy_runner() -> ModuleType:
+    path = ROOT / "benchmarks/proxy_overhead.py"
+    spec = importlib.util.spec_from_file_location("specmock_bench_proxy", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_proxy_overhead_percentiles_are_nearest_rank() -> None:
+    proxy_bench = _load_proxy_runner()
+    figures = proxy_bench.percentiles([float(n) for n in range(100, 0, -1)])
+    assert (figures.count, figures.p50, figures.p90, figures.p99) == (100, 50.0, 90.0, 99.0)
+
+
+def test_proxy_overhead_interleaves_which_goes_first() -> None:
+    proxy_bench = _load_proxy_runner()
+    order: list[str] = []
+
+    def first() -> float:
+        order.append("a")
+        return 1.0
+
+    def second() -> float:
+        order.append("b")
+        return 2.0
+
+    a, b = proxy_bench.interleaved(first, second, 4, warmup=0)
+    assert (a, b) == ([1.0] * 4, [2.0] * 4)
+    assert order == ["a", "b", "b", "a", "a", "b", "b", "a"]
