@@ -36,6 +36,11 @@ class CollectionSpec:
     files: tuple[str, ...] = ()
     json_files: dict[str, dict[str, str]] = field(default_factory=dict)
     seed: dict[str, Any] | None = None
+    flatten: tuple[str, ...] = ()
+    """Body fields holding an object whose members are stored as the record's own fields."""
+    related: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Record field -> the collection (and Siren rel) of the records it names, shown as
+    linked sub-entities instead of a property."""
 
     @classmethod
     def from_contract(cls, name: str, spec: dict[str, Any]) -> CollectionSpec:
@@ -52,6 +57,8 @@ class CollectionSpec:
             files=tuple(spec.get("files", ())),
             json_files=dict(spec.get("jsonFiles", {})),
             seed=spec.get("seed"),
+            flatten=tuple(spec.get("flatten", ())),
+            related=dict(spec.get("related", {})),
         )
 
     def coerce_id(self, value: Any) -> RecordId | None:

@@ -6,6 +6,7 @@ error entity, ...); any other gets RFC 7807 problem+json with stable `type` URIs
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -24,10 +25,16 @@ class ErrorRenderer:
     def __init__(self, config: dict[str, Any] | None) -> None:
         self._templates: dict[str, Any] = dict((config or {}).get("templates", {}))
         self._media_type = (config or {}).get("mediaType", "application/json")
+        # `item`: one entry per problem, listed by the `{errors}` placeholder (an error shape
+        # that reports several wrong fields at once); `codes`: kind -> stable error code.
+        self._item: Any = (config or {}).get("item")
+        self._codes: dict[str, str] = dict((config or {}).get("codes", {}))
 
     def render(self, error: ApiError, request: Request) -> Response:
         """The response for `error` raised while handling `request`."""
         values = self._values(error, request)
+        if self._item is not None:
+            values["errors"] = self._items(error, values)
         if self._templates:
             template = self._templates.get(error.kind, self._templates["default"])
             body, media_type = render_template(template, values), self._media_type
@@ -36,13 +43,33 @@ class ErrorRenderer:
         headers = [("content-type", media_type), *error.headers]
         return Response(error.status, headers, orjson.dumps(body))
 
-    @staticmethod
-    def _values(error: ApiError, request: Request) -> dict[str, Any]:
+    def _items(self, error: ApiError, values: dict[str, Any]) -> list[Any]:
+        """The `item` template once per violation of a validation failure, else once."""
+        violations = getattr(error, "violations", None) or []
+        if not violations:
+            return [render_template(self._item, values)]
+        return [
+            render_template(
+                self._item,
+                {
+                    **values,
+                    "detail": v.message,
+                    "field": v.field or "non_field_errors",
+                    "pointer": v.pointer,
+                },
+            )
+            for v in violations
+        ]
+
+    def _values(self, error: ApiError, request: Request) -> dict[str, Any]:
+        query = f"?{request.query_string}" if request.query_string else ""
         return {
             "status": error.status,
             "title": error.title,
             "detail": error.detail,
             "code": error.code or error.kind,
+            "errorCode": error.code or self._codes.get(error.kind) or snake_case(error.kind),
+            "url": request.base_url + request.path + query,
             "field": error.field or "non_field_errors",
             "pointer": error.pointer,
             "method": request.method,
@@ -64,3 +91,11 @@ class ErrorRenderer:
         if violations:
             problem["errors"] = [{"pointer": v.pointer, "detail": v.message} for v in violations]
         return problem
+
+
+_CAPITAL = re.compile(r"(?<!^)([A-Z])")
+
+
+def snake_case(name: str) -> str:
+    """`notFound` -> `not_found`: an error kind as a stable snake_case code."""
+    return _CAPITAL.sub(r"_\1", name).lower()
