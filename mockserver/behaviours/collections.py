@@ -272,6 +272,8 @@ class _Writer:
         spec = self.ctx.spec
         for name in spec.unique:
             value = record.get(name)
+            if value is None:
+                continue  # as in SQL, any number of records may leave a unique field empty
             for other in self.ctx.records:
                 if (
                     other.get(name) == value

@@ -146,6 +146,8 @@ class SirenRepresentation:
         links = [{"rel": ["self"], "href": base_url + path}] if path else []
         properties = absolute_files(spec, record, base_url)
         entity: dict[str, Any] = {"class": list(spec.klass), "properties": properties}
+        if spec.title is not None and record.get(spec.title) is not None:
+            entity["title"] = str(record[spec.title])
         if spec.related:
             entity["properties"] = {k: v for k, v in properties.items() if k not in spec.related}
             linked = [e for name, rule in spec.related.items()

@@ -38,6 +38,8 @@ class CollectionSpec:
     seed: dict[str, Any] | None = None
     flatten: tuple[str, ...] = ()
     """Body fields holding an object whose members are stored as the record's own fields."""
+    title: str | None = None
+    """Record field shown as the Siren entity's `title`."""
     related: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Record field -> the collection (and Siren rel) of the records it names, shown as
     linked sub-entities instead of a property."""
@@ -59,6 +61,7 @@ class CollectionSpec:
             seed=spec.get("seed"),
             flatten=tuple(spec.get("flatten", ())),
             related=dict(spec.get("related", {})),
+            title=spec.get("title"),
         )
 
     def coerce_id(self, value: Any) -> RecordId | None:

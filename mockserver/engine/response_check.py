@@ -40,6 +40,8 @@ class ResponseChecker:
             self._fail(
                 operation, response, f"media type {media_type!r} is not one of {sorted(content)}"
             )
+        if not _is_json(media_type):
+            return  # a document (PDF, image): its bytes are not checked against a schema
         validator = self._validator(operation, key, media_type, content[media_type])
         if validator is None:
             return
@@ -64,3 +66,7 @@ class ResponseChecker:
             f"The mock's answer to {operation.operation_id} breaks the contract: {why} "
             f"(status {response.status}). This is a specmock defect or a contract inconsistency.",
         )
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")

@@ -87,7 +87,7 @@ def test_unknown_key_without_a_close_match_lists_the_keys(write: Write, tmp_path
     # Then the hint lists what is allowed
     allowed = (
         "idField, idType, idSource, class, unique, conflictStatus, references, files, "
-        "jsonFiles, seed, flatten, related"
+        "jsonFiles, seed, flatten, title, related"
     )
     assert problems == [
         (

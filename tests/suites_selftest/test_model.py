@@ -111,8 +111,8 @@ def test_write_schemas_are_flattened_through_all_of(freezerworks: ContractModel)
     assert create is not None
     shape = object_shape(create.bodies["application/json"])
     assert shape.closed
-    assert {"FK_SampleID", "AliquotBarcode", "Comments"} <= set(shape.writable())
-    assert {"FK_SampleID", "AliquotBarcode", "AliquotType", "Volume", "Units"} == shape.required
+    assert {"FK_SampleUID", "AliquotBarcode", "Sample_Notes"} <= set(shape.writable())
+    assert {"FK_SampleUID", "Aliquot_Type"} == shape.required
 
 
 JSON = st.recursive(
