@@ -68,7 +68,7 @@ class ErrorRenderer:
             "title": error.title,
             "detail": error.detail,
             "code": error.code or error.kind,
-            "errorCode": error.code or self._codes.get(error.kind) or snake_case(error.kind),
+            "errorCode": self._codes.get(error.kind) or error.code or snake_case(error.kind),
             "url": request.base_url + request.path + query,
             "field": error.field or "non_field_errors",
             "pointer": error.pointer,

@@ -107,7 +107,8 @@ def test_pk_aliquots_are_created_together_timed_and_labelled(client: Client) -> 
     # Given the client's checks and lookups for sample 0012
     assert client.token_works()
     site = client.site(1)
-    assert site is not None and site.startswith("01 ")
+    assert site is not None
+    assert site.startswith("01 ")
     url = client.sample_aliquots_url("0012")
     assert url == "/samples/100012/aliquots"
     # When three PK aliquots are created in one call
