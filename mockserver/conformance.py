@@ -16,6 +16,8 @@ from typing import Any
 
 POSITIVE_DATA_DEFAULTS = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
 WRITE_ACTIONS = ("create", "update", "replace")
+# Actions whose body names records or fields by value: a schema-valid value may name none.
+LOOKUP_ACTIONS = ("search", "document")
 
 
 def business_rule_statuses(document: dict[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -25,6 +27,9 @@ def business_rule_statuses(document: dict[str, Any]) -> dict[str, tuple[str, ...
     for operation in _operations(document):
         ext = operation.get("x-specmock", {})
         spec = collections.get(ext.get("collection"), {})
+        if ext.get("action") in LOOKUP_ACTIONS and operation.get("operationId"):
+            out[operation["operationId"]] = ("400",)  # ids and fields must name existing ones
+            continue
         if _filters_name_records(ext, spec) and operation.get("operationId"):
             out[operation["operationId"]] = ("400",)
         if ext.get("action") not in WRITE_ACTIONS or not operation.get("operationId"):

@@ -30,6 +30,7 @@ from mockserver.behaviours.paths import ResourcePaths
 from mockserver.behaviours.state import CollectionSpec, FileStoreFullError, State
 from mockserver.behaviours.store import InMemoryCollection, Record, RecordId
 from mockserver.behaviours.value_rules import RuleBrokenError, check_value
+from mockserver.core import pointers
 from mockserver.core.clock import Clock, SystemClock
 from mockserver.core.problems import ApiError
 
@@ -232,8 +233,16 @@ class _Writer:
         if not isinstance(body, dict):
             raise ApiError("badRequest", "Expected an object.", pointer="/body")
         if self.writable is None:
-            return dict(body)
-        return {k: v for k, v in body.items() if k in self.writable or k == self.ctx.spec.id_field}
+            fields = dict(body)
+        else:
+            fields = {
+                k: v for k, v in body.items() if k in self.writable or k == self.ctx.spec.id_field
+            }
+        for name in self.ctx.spec.flatten:  # {"fwLocation": {"position1": ..}} -> position1
+            nested = fields.pop(name, None)
+            if isinstance(nested, dict):
+                fields.update(nested)
+        return fields
 
     def _check_json_files(self, fields: dict[str, Any], record: Record) -> None:
         for name, rule in self.ctx.spec.json_files.items():
@@ -286,7 +295,10 @@ class _Writer:
     def _check_unique(self, record: Record, record_id: RecordId) -> None:
         spec = self.ctx.spec
         for name in spec.unique:
-            if self.ctx.records.ids_with(name, record.get(name)) - {record_id}:
+            value = record.get(name)
+            if value is None:
+                continue  # as in SQL, any number of records may leave a unique field empty
+            if self.ctx.records.ids_with(name, value) - {record_id}:
                 raise _conflict(spec, name)
 
     def _store_files(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -346,13 +358,46 @@ class _Writer:
 
 @dataclass(frozen=True)
 class CreateRecord(_Writer):
-    """`create`: 201 with the new record and its Location."""
+    """`create`: 201 with the new record and its Location.
+
+    Under a `scope` (`/samples/{id}/aliquots`) the scoped fields come from the path (the
+    parent must exist, else 404). With `many` the body's count (a pointer) says how many
+    alike records to make: one answers the record, several a list of them (201)."""
 
     ctx: CollectionContext
     writable: frozenset[str] | None = None
+    scope: dict[str, str] = field(default_factory=dict)
+    many: dict[str, Any] | None = None
 
     def __call__(self, call: Call) -> Outcome:
+        count = self._count(call)
+        if self.scope:
+            ListRecords(self.ctx, scope=self.scope)._require_scope_parent(call)
+        if count == 1:
+            return self._create_one(call)
+        records = []
+        for _ in range(count):
+            created = self._create_one(call)
+            assert isinstance(created, RecordOutcome)
+            records.append(created.record)
+        return ListOutcome(self.ctx.spec.name, records, status=201, inline=True)
+
+    def _count(self, call: Call) -> int:
+        if self.many is None:
+            return 1
+        pointer = self.many["count"]
+        value = pointers.resolve(call.body, pointer, 1)
+        maximum = int(self.many.get("maximum", 100))
+        name = pointer.lstrip("/")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
+            raise _field_error(name, f"{name} must be an integer from 1 to {maximum}.")
+        return value
+
+    def _create_one(self, call: Call) -> Outcome:
         fields = self._fields(call.body)
+        if self.many is not None:
+            fields.pop(self.many["count"].lstrip("/"), None)
+        fields.update({fld: call.path[param] for fld, param in self.scope.items()})
         spec = self.ctx.spec
         if spec.id_source == "client" and fields.get(spec.id_field) is not None:
             # A duplicate id answers "already exists" before the id's own rules are read.

@@ -54,6 +54,10 @@ class ListOutcome:
     collection: str
     records: list[dict[str, Any]]
     page: Page | None = None
+    status: int = 200
+    inline: bool = False
+    """Each item also carries its record's fields beside `properties` (Siren), for clients
+    that read `entities[i][field]` (the answer to a create-several)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,10 @@ class PaginationSpec:
     limit_default: int = 100
     limit_minimum: int = 1
     limit_maximum: int | None = None
+    limit_all: int | None = None
+    """A limit value that asks for the whole list (e.g. 0), served up to `limit_all_maximum`
+    records per answer (the rest through the `next` link), so it stays bounded."""
+    limit_all_maximum: int = 10000
     offset_param: str = "offset"
     offset_unit: str = "records"
     dataset_param: str = "datasetid"
@@ -39,6 +43,8 @@ class PaginationSpec:
             limit_default=limit.get("default", 100),
             limit_minimum=limit.get("minimum", 1),
             limit_maximum=limit.get("maximum"),
+            limit_all=limit.get("all"),
+            limit_all_maximum=limit.get("allMaximum", 10000),
             offset_param=offset.get("param", "offset"),
             offset_unit=offset.get("unit", "records"),
             dataset_param=dataset.get("param", "datasetid"),
@@ -63,7 +69,9 @@ def window(spec: PaginationSpec, query: dict[str, Any]) -> Window:
     """Read limit and offset from the validated query; bounds violations answer 400."""
     limit = _integer(query, spec.limit_param, spec.limit_default)
     offset = _integer(query, spec.offset_param, 0)
-    if limit < spec.limit_minimum or (
+    if spec.limit_all is not None and limit == spec.limit_all:
+        limit = spec.limit_all_maximum
+    elif limit < spec.limit_minimum or (
         spec.limit_maximum is not None and limit > spec.limit_maximum
     ):
         bound = (

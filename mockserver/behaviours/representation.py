@@ -119,6 +119,8 @@ class SirenRepresentation:
         spec = self.specs[outcome.collection]
         base = request.base_url
         entities = [self._item(outcome.collection, r, base) for r in outcome.records]
+        if outcome.inline:
+            entities = [_inline(item) for item in entities]
         properties: dict[str, Any] = {"count": len(outcome.records)}
         links = [{"rel": ["self"], "href": _url(base, request.path, request.query_string)}]
         if outcome.page is not None:
@@ -156,11 +158,37 @@ class SirenRepresentation:
         spec = self.specs[collection]
         path = self.paths.record(collection, record.get(spec.id_field, ""))
         links = [{"rel": ["self"], "href": base_url + path}] if path else []
-        return {
-            "class": list(spec.klass),
-            "properties": absolute_files(spec, record, base_url),
-            "links": links,
-        }
+        properties = absolute_files(spec, record, base_url)
+        entity: dict[str, Any] = {"class": list(spec.klass), "properties": properties}
+        if spec.title is not None and record.get(spec.title) is not None:
+            entity["title"] = str(record[spec.title])
+        if spec.related:
+            entity["properties"] = {k: v for k, v in properties.items() if k not in spec.related}
+            linked = [e for name, rule in spec.related.items()
+                      for e in self._related(record.get(name), rule, base_url)]
+            if linked:
+                entity["entities"] = linked
+        entity["links"] = links
+        return entity
+
+    def _related(self, value: Any, rule: dict[str, Any], base_url: str) -> list[dict[str, Any]]:
+        """Linked sub-entities (`class`, `rel`, `properties: {id}`, a `self` link) for the
+        records of `rule.collection` that `value` (an id or a list of them) names."""
+        target = self.specs[rule["collection"]]
+        out = []
+        for record_id in value if isinstance(value, list) else [value]:
+            if record_id is None:
+                continue
+            path = self.paths.record(target.name, record_id)
+            sub: dict[str, Any] = {
+                "class": list(target.klass),
+                "rel": list(rule.get("rel", [target.name])),
+                "properties": {rule.get("idProperty", "id"): record_id},
+            }
+            if path:
+                sub["links"] = [{"rel": ["self"], "href": base_url + path}]
+            out.append(sub)
+        return out
 
     def _page_properties(self, page: Page, count: int) -> dict[str, Any]:
         props: dict[str, Any] = {"total": page.total, "limit": page.limit, "offset": page.offset}
@@ -194,6 +222,15 @@ class SirenRepresentation:
         if start + page.limit < page.total:
             links.append(link("next", page.offset + step))
         return links
+
+
+_SIREN_KEYS = frozenset({"class", "rel", "properties", "entities", "links", "actions", "title"})
+
+
+def _inline(item: dict[str, Any]) -> dict[str, Any]:
+    """A sub-entity with its record's fields beside `properties` (Siren's own keys win)."""
+    extra = {k: v for k, v in item["properties"].items() if k not in _SIREN_KEYS}
+    return {**extra, **item}
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")

@@ -47,6 +47,13 @@ class CollectionSpec:
     )
     set_on_create: dict[str, Any] = field(default_factory=dict)
     hidden: frozenset[str] = frozenset()
+    flatten: tuple[str, ...] = ()
+    """Body fields holding an object whose members are stored as the record's own fields."""
+    title: str | None = None
+    """Record field shown as the Siren entity's `title`."""
+    related: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Record field -> the collection (and Siren rel) of the records it names, shown as
+    linked sub-entities instead of a property."""
 
     @classmethod
     def from_contract(cls, name: str, spec: dict[str, Any]) -> CollectionSpec:
@@ -73,6 +80,9 @@ class CollectionSpec:
             ),
             set_on_create=dict(spec.get("setOnCreate", {})),
             hidden=frozenset(spec.get("hidden", ())),
+            flatten=tuple(spec.get("flatten", ())),
+            related=dict(spec.get("related", {})),
+            title=spec.get("title"),
         )
 
     def coerce_id(self, value: Any) -> RecordId | None:

@@ -32,8 +32,22 @@ class IssueToken:
                 "badCredentials", BAD_CREDENTIALS, headers=[("www-authenticate", self._challenge())]
             )
         pair = self.tokens.issue(user.id)
-        body = render_template(self.respond, {"access": pair.access, "refresh": pair.refresh})
+        body = render_template(self.respond, self._values(pair.access, pair.refresh, username))
         return BodyOutcome(body)
+
+    def _values(self, access: str, refresh: str, username: str) -> dict[str, Any]:
+        """The template's values: the tokens, the username, and each claim of the access JWT
+        by its name (`{exp}`, `{iat}`, ...) and all of them as `{claims}`, for a token
+        response that "includes all the details within the JWT"."""
+        claims = self.tokens.verify(access)
+        details = claims if isinstance(claims, dict) else {}
+        return {
+            **details,
+            "claims": details,
+            "username": username,
+            "access": access,
+            "refresh": refresh,
+        }
 
     def _credentials(self, call: Call) -> tuple[str, str]:
         if self.credentials == "basic":

@@ -56,6 +56,10 @@ def _collections(contract: LoadedContract) -> Iterator[Diagnostic]:
         at = (*_ROOT, "collections", name)
         for field, target in _mapping(collection.get("references")).items():
             yield from _unknown_collection(contract, target, (*at, "references", field))
+        for field, spec in _mapping(collection.get("related")).items():
+            if isinstance(spec, dict):
+                path = (*at, "related", field, "collection")
+                yield from _unknown_collection(contract, spec.get("collection"), path)
         for field, spec in _mapping(collection.get("jsonFiles")).items():
             if isinstance(spec, dict):
                 path = (*at, "jsonFiles", field, "collection")
@@ -185,6 +189,7 @@ def _operation_collection(
     if action in RECORD_ACTIONS and "collection" not in ext:
         yield contract.diagnostic(to_pointer(at), f"action '{action}' needs a collection")
     yield from _unknown_collection(contract, ext.get("collection"), (*at, "collection"))
+    yield from _action_settings(contract, ext, at)
     for prop, spec in _mapping(ext.get("embed")).items():
         if isinstance(spec, dict):
             yield from _unknown_collection(
@@ -221,4 +226,32 @@ def _root_settings(
     if action in TOKEN_ACTIONS and not isinstance(root.get("auth"), dict):
         yield contract.diagnostic(
             to_pointer((*at, "action")), f"action '{action}' needs auth in the root x-specmock"
+        )
+
+
+# Actions that need their own settings object, and the collections named inside it.
+_ACTION_SETTINGS = {"search": "search", "document": "document", "partition": "partition"}
+
+
+def _action_settings(
+    contract: LoadedContract, ext: dict[str, Any], at: Tokens
+) -> Iterator[Diagnostic]:
+    action = ext.get("action")
+    key = _ACTION_SETTINGS.get(action) if isinstance(action, str) else None
+    if key is None:
+        return
+    settings = ext.get(key)
+    if not isinstance(settings, dict):
+        yield contract.diagnostic(to_pointer(at), f"action '{action}' needs '{key}' settings")
+        return
+    if action == "document":
+        yield from _unknown_collection(
+            contract, settings.get("collection"), (*at, key, "collection")
+        )
+    if action == "search":
+        for name, target in _mapping(settings.get("collections")).items():
+            yield from _unknown_collection(contract, target, (*at, key, "collections", name))
+        catalogue = _mapping(settings.get("fieldNames"))
+        yield from _unknown_collection(
+            contract, catalogue.get("collection"), (*at, key, "fieldNames", "collection")
         )

@@ -23,6 +23,7 @@ from mockserver.behaviours.collections import (
 )
 from mockserver.behaviours.credentials import UserDirectory
 from mockserver.behaviours.datasets import DataSetCache
+from mockserver.behaviours.documents import Document
 from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
 from mockserver.behaviours.pagination import PaginationSpec
 from mockserver.behaviours.partition import Partition
@@ -34,6 +35,7 @@ from mockserver.behaviours.representation import (
     SirenAction,
     SirenRepresentation,
 )
+from mockserver.behaviours.search import Search
 from mockserver.behaviours.seed import SAMPLE_SIZE, estimated_bytes
 from mockserver.behaviours.state import CollectionSpec, State
 from mockserver.behaviours.static import StaticResponder
@@ -134,8 +136,9 @@ def compile_contract(
     paths = _resource_paths(document)
     pagination = pagination_spec(root, options)
     datasets = _datasets(pagination, clock, options.seed)
-    builder = _HandlerBuilder(document, options, state, paths, tokens, users, pagination, datasets)
-    builder.clock = clock
+    builder = _HandlerBuilder(
+        document, options, state, paths, tokens, users, pagination, datasets, clock
+    )
     routes: dict[str, dict[str, Operation]] = {}
     for template, method, operation, path_item in iter_operations(document):
         routes.setdefault(template, {})[method] = builder.operation(
@@ -331,13 +334,14 @@ class _HandlerBuilder:
         users: UserDirectory | None,
         pagination: PaginationSpec,
         datasets: DataSetCache | None,
+        clock: Clock | None = None,
     ) -> None:
         self.document, self.options, self.state, self.paths = document, options, state, paths
         self.tokens, self.users = tokens, users
         self.pagination, self.datasets = pagination, datasets
         self.root = document.get("x-specmock", {})
+        self.clock = clock
         self.siren = self.root.get("representation") == "siren"
-        self.clock: Clock | None = None
 
     def operation(
         self, template: str, method: str, operation: dict[str, Any], path_item: dict[str, Any]
@@ -387,6 +391,12 @@ class _HandlerBuilder:
             return RefreshToken(self.tokens, ext.get("refreshFrom", "/refresh"), ext.get("respond"))
         if action == "partition":
             return Partition(self.state, ext["collection"], ext["partition"], ext.get("respond"))
+        if action == "search":
+            return Search(self.state, ext["search"], ext.get("respond", "{results}"))
+        if action == "document":
+            media = self._media_types(operation).get("200") or "application/pdf"
+            assert self.clock is not None
+            return Document(self.state, ext["document"], self.clock, media)
         return self._collection_handler(template, action, ext, operation)
 
     def _collection_handler(
@@ -411,8 +421,11 @@ class _HandlerBuilder:
             return ReadRecord(ctx, ext.get("key"), ext.get("select"), ext.get("embed", {}))
         if action == "delete":
             return DeleteRecord(ctx)
+        if action == "create":
+            return CreateRecord(
+                ctx, self._writable(operation), ext.get("scope", {}), ext.get("many")
+            )
         writers: dict[str, Callable[[CollectionContext, frozenset[str] | None], Handler]] = {
-            "create": CreateRecord,
             "update": UpdateRecord,
             "replace": ReplaceRecord,
         }

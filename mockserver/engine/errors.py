@@ -6,6 +6,7 @@ error entity, ...); any other gets RFC 7807 problem+json with stable `type` URIs
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -26,10 +27,16 @@ class ErrorRenderer:
         self._media_type = (config or {}).get("mediaType", "application/json")
         # Render every violation of a 400 and merge them (DRF lists every field's errors).
         self._every_violation = bool((config or {}).get("everyViolation", False))
+        # `item`: one entry per problem, listed by the `{errors}` placeholder (an error shape
+        # that reports several wrong fields at once); `codes`: kind -> stable error code.
+        self._item: Any = (config or {}).get("item")
+        self._codes: dict[str, str] = dict((config or {}).get("codes", {}))
 
     def render(self, error: ApiError, request: Request) -> Response:
         """The response for `error` raised while handling `request`."""
         values = self._values(error, request)
+        if self._item is not None:
+            values["errors"] = self._items(error, values)
         if error.body is not None:
             body, media_type = error.body, self._media_type
         elif self._templates:
@@ -60,13 +67,33 @@ class ErrorRenderer:
             merged = one if merged is None else merge_bodies(merged, one)
         return merged
 
-    @staticmethod
-    def _values(error: ApiError, request: Request) -> dict[str, Any]:
+    def _items(self, error: ApiError, values: dict[str, Any]) -> list[Any]:
+        """The `item` template once per violation of a validation failure, else once."""
+        violations = getattr(error, "violations", None) or []
+        if not violations:
+            return [render_template(self._item, values)]
+        return [
+            render_template(
+                self._item,
+                {
+                    **values,
+                    "detail": v.message,
+                    "field": v.field or "non_field_errors",
+                    "pointer": v.pointer,
+                },
+            )
+            for v in violations
+        ]
+
+    def _values(self, error: ApiError, request: Request) -> dict[str, Any]:
+        query = f"?{request.query_string}" if request.query_string else ""
         return {
             "status": error.status,
             "title": error.title,
             "detail": error.detail,
             "code": error.code or error.kind,
+            "errorCode": self._codes.get(error.kind) or error.code or snake_case(error.kind),
+            "url": request.base_url + request.path + query,
             "field": error.field or "non_field_errors",
             "pointer": error.pointer,
             "method": request.method,
@@ -100,3 +127,9 @@ def merge_bodies(first: Any, second: Any) -> Any:
     if isinstance(first, list) and isinstance(second, list):
         return [*first, *(v for v in second if v not in first)]
     return first
+_CAPITAL = re.compile(r"(?<!^)([A-Z])")
+
+
+def snake_case(name: str) -> str:
+    """`notFound` -> `not_found`: an error kind as a stable snake_case code."""
+    return _CAPITAL.sub(r"_\1", name).lower()

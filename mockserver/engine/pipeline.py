@@ -245,7 +245,7 @@ class Pipeline:
             encoded = self._record_body(outcome, request)
             return Response(status, [("content-type", media_type), *headers], encoded)
         elif isinstance(outcome, ListOutcome):
-            status, body = 200, representation.listing(outcome, request)
+            status, body = outcome.status, representation.listing(outcome, request)
             media_type = self._media_type(operation, status)
             if outcome.page is not None:
                 headers.append(("x-total-count", str(outcome.page.total)))
@@ -256,7 +256,8 @@ class Pipeline:
             media_type = outcome.media_type or self._media_type(operation, status)
         if media_type is None:
             return Response(status, headers, b"")
-        return Response(status, [("content-type", media_type), *headers], orjson.dumps(body))
+        encoded = body if isinstance(body, bytes) else orjson.dumps(body)  # bytes: a document
+        return Response(status, [("content-type", media_type), *headers], encoded)
 
     def _record_body(self, outcome: RecordOutcome, request: Request) -> bytes:
         """The record's representation encoded; remembered for a stored (immutable) record."""

@@ -224,7 +224,7 @@ def _get(engine: MockEngine, path: str, headers: dict[str, str], query: str = ""
 
 
 def _patch_comments(engine: MockEngine, headers: dict[str, str], text: str) -> None:
-    body = json.dumps({"Comments": text}).encode()
+    body = json.dumps({"Sample_Notes": text}).encode()
     answer = engine.handle(Request("PATCH", "/api/v1/aliquots/102992", body=body,
                                    headers={**headers, "content-type": "application/json"}))
     assert answer.status == 200, answer.body
@@ -238,7 +238,7 @@ def test_a_remembered_record_body_follows_an_update(freezerworks: MockEngine) ->
     _patch_comments(freezerworks, headers, "moved to rack R9")
     # Then the next read shows the change
     entity = _get(freezerworks, "/api/v1/aliquots/102992", headers)
-    assert entity["properties"]["Comments"] == "moved to rack R9"
+    assert entity["properties"]["Sample_Notes"] == "moved to rack R9"
 
 
 def test_a_remembered_record_body_is_per_host(freezerworks: MockEngine) -> None:
@@ -256,7 +256,7 @@ def test_a_remembered_record_body_is_forgotten_on_reset(freezerworks: MockEngine
     freezerworks.reset()
     headers = _bearer(freezerworks)
     entity = _get(freezerworks, "/api/v1/aliquots/102992", headers)
-    assert entity["properties"]["Comments"] != "changed"
+    assert entity["properties"]["Sample_Notes"] != "changed"
 
 
 def test_remembered_list_items_follow_an_update(freezerworks: MockEngine) -> None:
@@ -269,7 +269,7 @@ def test_remembered_list_items_follow_an_update(freezerworks: MockEngine) -> Non
     # Then a new page shows the changed item
     page = _get(freezerworks, "/api/v1/samples/100001/aliquots", headers, query)
     items = {e["properties"]["PK_AliquotUID"]: e for e in page["entities"]}
-    assert items[102992]["properties"]["Comments"] == "relabelled"
+    assert items[102992]["properties"]["Sample_Notes"] == "relabelled"
     assert items[102992]["rel"] == ["item"]
 
 

@@ -88,7 +88,7 @@ def test_unknown_key_without_a_close_match_lists_the_keys(write: Write, tmp_path
     allowed = (
         "idField, idType, idSource, class, unique, conflictStatus, references, files, "
         "jsonFiles, seed, location, notFound, fileChecks, valueRules, protect, hidden, "
-        "setOnCreate"
+        "setOnCreate, flatten, title, related"
     )
     assert problems == [
         (
@@ -111,7 +111,7 @@ def test_unknown_action_gets_a_hint(write: Write, tmp_path: Path) -> None:
             "openapi.yaml",
             "/paths/~1pets/get/x-specmock/action",
             '"lst" is not one of: "static", "list", "create", "read", "update", "replace", '
-            '"delete", "issueToken", "refreshToken", "partition"',
+            '"delete", "issueToken", "refreshToken", "partition", "search", "document"',
             "did you mean 'list'?",
         )
     ]

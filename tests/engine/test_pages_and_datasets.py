@@ -117,9 +117,9 @@ def test_a_data_set_keeps_its_pages_across_a_concurrent_create() -> None:
     dataset, total = first["properties"]["datasetid"], first["properties"]["total"]
     # When an aliquot is created meanwhile
     body = {
-        "FK_SampleID": 100001,
+        "FK_SampleUID": 100001,
         "AliquotBarcode": "FW-NEW-1",
-        "AliquotType": "Plasma",
+        "Aliquot_Type": "Plasma",
         "Volume": 1.5,
         "Units": "mL",
     }
@@ -162,7 +162,7 @@ def test_a_data_set_is_bound_to_its_query() -> None:
     dataset = _get("records", "/api/v1/aliquots", "limit=10")["properties"]["datasetid"]
     scoped = _get("records", "/api/v1/samples/100001/aliquots", f"limit=10&datasetid={dataset}")
     assert scoped["properties"]["datasetid"] != dataset
-    assert {e["properties"]["FK_SampleID"] for e in scoped["entities"]} == {100001}
+    assert {e["properties"]["FK_SampleUID"] for e in scoped["entities"]} == {100001}
 
 
 def test_a_limit_outside_its_bounds_is_a_siren_400() -> None:
