@@ -40,6 +40,7 @@ from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
 from mockserver.engine.journal import Journal
+from mockserver.engine.mediatypes import is_json
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.response_check import ResponseChecker
 from mockserver.engine.routing import Redirect, RouteMatch
@@ -256,8 +257,13 @@ class Pipeline:
             media_type = outcome.media_type or self._media_type(operation, status)
         if media_type is None:
             return Response(status, headers, b"")
-        encoded = body if isinstance(body, bytes) else orjson.dumps(body)  # bytes: a document
-        return Response(status, [("content-type", media_type), *headers], encoded)
+        if isinstance(body, bytes):  # a document (PDF): its bytes as they are
+            return Response(status, [("content-type", media_type), *headers], body)
+        if isinstance(body, str) and not is_json(media_type):
+            # A text example of a text media type (YAML, HTML) is the body itself, not a JSON
+            # string holding it.
+            return Response(status, [("content-type", media_type), *headers], body.encode())
+        return Response(status, [("content-type", media_type), *headers], orjson.dumps(body))
 
     def _record_body(self, outcome: RecordOutcome, request: Request) -> bytes:
         """The record's representation encoded; remembered for a stored (immutable) record."""

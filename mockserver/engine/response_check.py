@@ -16,6 +16,7 @@ import orjson
 from mockserver.core.exchange import Response
 from mockserver.core.problems import ApiError
 from mockserver.engine.compile import Operation
+from mockserver.engine.mediatypes import is_json
 from mockserver.engine.schemas import SchemaValidator, compile_schema
 from mockserver.engine.schemas_util import resolve_ref
 
@@ -73,12 +74,17 @@ class ResponseChecker:
         if head_only:
             return []
         validator = self._validator(operation, key, media_type, content[media_type])
-        if validator is None or "json" not in media_type:  # only JSON bodies are checked
+        if validator is None:
             return []
-        try:
-            body = orjson.loads(response.body)
-        except orjson.JSONDecodeError as error:
-            return [ResponseProblem("response.body", "", f"the body is not JSON ({error})")]
+        if is_json(media_type):
+            try:
+                body = orjson.loads(response.body)
+            except orjson.JSONDecodeError as error:
+                return [ResponseProblem("response.body", "", f"the body is not JSON ({error})")]
+        elif _is_textual(media_type):
+            body = _text(response.body)
+        else:
+            return []  # a document (PDF, image): its bytes are not checked against a schema
         violations = validator.errors(body)
         if first_only:
             violations = violations[:1]
@@ -108,3 +114,16 @@ def _why(problem: ResponseProblem) -> str:
     if problem.rule == "response.body":
         return f"body at {problem.pointer or '/'}: {problem.message}"
     return problem.message
+
+
+def _is_textual(media_type: str) -> bool:
+    """Text a schema describes as a string: text/*, YAML, XML."""
+    return media_type.startswith("text/") or "yaml" in media_type or media_type.endswith("xml")
+
+
+def _text(body: bytes) -> Any:
+    """A text body as the string its schema describes (undecodable bytes stay bytes' repr)."""
+    try:
+        return body.decode()
+    except UnicodeDecodeError:
+        return repr(body)

@@ -284,3 +284,19 @@ def test_a_missing_file_part_has_its_own_wording() -> None:
     # When a book comes without it, then the message is the file's
     answer = _send(engine, "POST", "/books", body=body, headers=headers, token=_token(engine))
     assert json.loads(answer.body) == {"cover": ["No file was submitted."]}
+
+
+def test_a_text_example_of_a_text_media_type_is_the_body_itself() -> None:
+    # Given an operation documenting a YAML document as a string example
+    def change(document: dict[str, Any]) -> None:
+        document["paths"]["/schema"] = {"get": {
+            "operationId": "schema", "security": [], "x-specmock": {"action": "static"},
+            "responses": {"200": {"description": "The document", "content": {
+                "application/yaml": {"schema": {"type": "string"}, "example": "openapi: 3.1.0\n"},
+            }}},
+        }}
+
+    engine = _engine(change, check_responses=True)
+    # When it is read, then the body is the text, not a JSON string holding it
+    answer = _send(engine, "GET", "/schema")
+    assert (answer.status, answer.body) == (200, b"openapi: 3.1.0\n")
