@@ -84,7 +84,7 @@ class Credentials:
     """A username and password for the contract's token endpoint."""
 
     username: str
-    password: str
+    password: str = field(repr=False)  # never shown in a failure's locals
 
 
 @dataclass
@@ -108,7 +108,7 @@ class Endpoint:
     """Where a contract is served and how to log in: the target, or a bundled mock."""
 
     base_url: str
-    credentials: Credentials | None
+    credentials: Credentials | None = field(repr=False)  # never in a failure's locals
     bundled: bool
     ledger: TokenLedger = field(default_factory=TokenLedger)
 

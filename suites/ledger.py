@@ -29,11 +29,10 @@ class TokenLedger:
     source: str = "unlimited"
     used: int = 0
     by_purpose: dict[str, int] = field(default_factory=dict)
-    access: str | None = None
-    refresh: str | None = None
+    access: str | None = field(default=None, repr=False)  # tokens never in a failure's locals
+    refresh: str | None = field(default=None, repr=False)
     stale: bool = False
     stopped: str | None = None
-    failed_logins: int = 0
 
     def available(self, reserve: int = 0) -> int | None:
         """How many more token requests may be made keeping `reserve` back (None: no limit)."""
