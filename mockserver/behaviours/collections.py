@@ -252,6 +252,9 @@ class _Writer:
             expected, required = self._structure(record, {**rule, "field": name})
             try:
                 content = json.loads(part.data)
+            except RecursionError:  # nested past what the parser follows: no structure to check
+                raise _field_error(name, "The file is nested too deeply to be read as JSON.") \
+                    from None
             except (UnicodeDecodeError, ValueError) as exc:
                 raise _field_error(name, f"The file is not valid JSON: {exc}.") from None
             if not isinstance(content, dict):
@@ -552,7 +555,7 @@ def _has_format(data: bytes, kind: str) -> bool:
         return zipfile.is_zipfile(io.BytesIO(data))
     try:
         json.loads(data)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # deeper than the parser follows
         return False
     return True
 
