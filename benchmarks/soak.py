@@ -12,7 +12,9 @@ the same time by one client thread each, with a keep-alive session, in a fixed m
   new data set each time), the next page through that data set id, a create of an aliquot from
   the contract's own example, its delete.
 
-Every `--sample-every` seconds the server's VmRSS is read from /proc. At the end, per contract:
+The load runs `--warmup` seconds first (caches and memos fill to their bounds: data sets, encoded
+bodies, the journal), then `--minutes` measured. Every `--sample-every` seconds of the measured
+part the server's VmRSS is read from /proc. At the end, per contract:
 requests, errors (any 5xx, and any answer the mix did not expect), resident memory of the first
 and of the last minute and their ratio, the least-squares slope of memory over time, and p50/p99
 latency per minute. Target (issue 16): memory flat within 10% (last/first minute <= 1.10), no
@@ -208,6 +210,15 @@ def _sample(process: subprocess.Popen[bytes], run: Run, every: float, until: flo
         time.sleep(every)
 
 
+def _after(start: float, process: subprocess.Popen[bytes], run: Run, every: float,
+           until: float) -> None:
+    """Sample from `start` on (after the warm-up); latencies of the warm-up are dropped."""
+    time.sleep(max(start - time.monotonic(), 0))
+    run.latencies.clear()
+    run.requests = 0
+    _sample(process, run, every, until)
+
+
 def _slope(points: list[tuple[float, float]]) -> float:
     """Least-squares slope of (time, value), per minute."""
     if len(points) < 2:
@@ -257,6 +268,7 @@ def _report(run: Run, start: float, minutes: float) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=60.0, help="seconds of load first")
     parser.add_argument("--aliquots", type=int, default=1_000_000)
     parser.add_argument("--sample-every", type=float, default=5.0)
     parser.add_argument("--contracts", default="dmlf,freezerworks")
@@ -272,16 +284,17 @@ def main() -> int:
             process, base = _serve("freezerworks", ["--seed-scale", f"aliquots={args.aliquots}"])
             run = Run("freezerworks")
             servers.append((process, run, FreezerworksMix(base, run, args.aliquots)))
-        start = time.monotonic()
+        start = time.monotonic() + args.warmup
         until = start + args.minutes * 60
         threads = [threading.Thread(target=_drive, args=(mix.step, until)) for _, _, mix in servers]
-        threads += [threading.Thread(target=_sample, args=(p, r, args.sample_every, until))
+        threads += [threading.Thread(target=_after, args=(start, p, r, args.sample_every, until))
                     for p, r, _ in servers]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        print(f"soak: {args.minutes:g} min, both contracts at once, Freezerworks at "
+        print(f"soak: {args.warmup:g} s warm-up, then {args.minutes:g} min measured, both "
+              f"contracts at once, Freezerworks at "
               f"{args.aliquots:,} aliquots, memory every {args.sample_every:g} s")
         results = [_report(run, start, args.minutes) for _, run, _ in servers]
     finally:
