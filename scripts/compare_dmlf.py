@@ -30,7 +30,7 @@ from typing import Any
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import dmlf_reference as reference  # noqa: E402
+import dmlf_reference as reference
 
 ROOT = Path(__file__).resolve().parents[1]
 USER, PASSWORD = "demo", "demo-pass-123"
@@ -98,7 +98,15 @@ def steps() -> list[Step]:
     json_h = {"Content-Type": "application/json"}
     creds = {"username": USER, "password": PASSWORD}
     zip_bytes = a_zip()
-    listed = ["institutes", "methods", "fundingbodies", "projects", "sampletypes", "samples", "experiments"]
+    listed = [
+        "institutes",
+        "methods",
+        "fundingbodies",
+        "projects",
+        "sampletypes",
+        "samples",
+        "experiments",
+    ]
     reads: list[Step] = []
     for name in listed:
         reads.append(Step(f"list {name}", "GET", f"/{name}/"))
@@ -107,27 +115,61 @@ def steps() -> list[Step]:
         reads.append(Step(f"read {name} missing", "GET", f"/{name}/999/"))
     return [
         # -- tokens (anonymous: 6 of the 10 a day)
-        Step("obtain token (document: json.dumps + header)", "POST", "/api/token/", auth="none",
-             data=json.dumps(creds), headers=json_h),
-        Step("obtain token, wrong password", "POST", "/api/token/", auth="none",
-             json={"username": USER, "password": "wrong"}),
+        Step(
+            "obtain token (document: json.dumps + header)",
+            "POST",
+            "/api/token/",
+            auth="none",
+            data=json.dumps(creds),
+            headers=json_h,
+        ),
+        Step(
+            "obtain token, wrong password",
+            "POST",
+            "/api/token/",
+            auth="none",
+            json={"username": USER, "password": "wrong"},
+        ),
         Step("obtain token, empty body", "POST", "/api/token/", auth="none", json={}),
         Step("obtain token, form-encoded", "POST", "/api/token/", auth="none", data=creds),
-        Step("refresh token", "POST", "/api/token/refresh/", auth="none", json={"refresh": "{refresh}"}),
-        Step("refresh token, bad", "POST", "/api/token/refresh/", auth="none", json={"refresh": "x.y.z"}),
+        Step(
+            "refresh token",
+            "POST",
+            "/api/token/refresh/",
+            auth="none",
+            json={"refresh": "{refresh}"},
+        ),
+        Step(
+            "refresh token, bad",
+            "POST",
+            "/api/token/refresh/",
+            auth="none",
+            json={"refresh": "x.y.z"},
+        ),
         # -- authentication
         Step("no credentials", "GET", "/institutes/", auth="none"),
         Step("bad bearer", "GET", "/institutes/", auth="bad"),
         # -- reads
         *reads,
         Step("read institute abc", "GET", "/institutes/abc/"),
-        Step("filter institutes by city (document)", "GET", "/institutes/?city=Dresden", departure=1),
+        Step(
+            "filter institutes by city (document)", "GET", "/institutes/?city=Dresden", departure=1
+        ),
         Step("slash-less read, not followed", "GET", "/institutes/1"),
         Step("slash-less read, followed (document)", "GET", "/institutes/1", follow=True),
-        Step("slash-less POST, not followed", "POST", "/samples", data=DOCUMENT_SAMPLE,
-             files={"sample_info": info_file()}),
-        Step("slash-less PATCH, not followed", "PATCH", "/samples/240101_090000_010007",
-             data={"name": "x"}),
+        Step(
+            "slash-less POST, not followed",
+            "POST",
+            "/samples",
+            data=DOCUMENT_SAMPLE,
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "slash-less PATCH, not followed",
+            "PATCH",
+            "/samples/240101_090000_010007",
+            data={"name": "x"},
+        ),
         Step("write to a read-only collection", "POST", "/institutes/", json={"name": "x"}),
         Step("delete a read-only record", "DELETE", "/institutes/1/"),
         Step("OPTIONS samples", "OPTIONS", "/samples/"),
@@ -135,87 +177,261 @@ def steps() -> list[Step]:
         Step("OPTIONS a sample", "OPTIONS", "/samples/240101_090000_010007/"),
         # -- sample-type-info
         *[
-            Step(f"sample-type-info {name}", "GET", f"/api/sample-type-info/?sample_type_name={name}")
+            Step(
+                f"sample-type-info {name}", "GET", f"/api/sample-type-info/?sample_type_name={name}"
+            )
             for name in ("Battery", "battery", "Solids", "Liquid", "Suspension", "BATTERY", "Ore")
         ],
         Step("sample-type-info without name", "GET", "/api/sample-type-info/", departure=5),
         # -- sample creation
-        Step("create the document's sample", "POST", "/samples/", data=DOCUMENT_SAMPLE,
-             files={"sample_info": info_file()}),
+        Step(
+            "create the document's sample",
+            "POST",
+            "/samples/",
+            data=DOCUMENT_SAMPLE,
+            files={"sample_info": info_file()},
+        ),
         Step("read the document's sample", "GET", "/samples/240616_125138_010102/"),
-        Step("create it again", "POST", "/samples/", data=DOCUMENT_SAMPLE, files={"sample_info": info_file()}),
+        Step(
+            "create it again",
+            "POST",
+            "/samples/",
+            data=DOCUMENT_SAMPLE,
+            files={"sample_info": info_file()},
+        ),
         Step("sample as JSON", "POST", "/samples/", json=sample("240616_125138_010001")),
-        Step("sample id not in the pattern", "POST", "/samples/", data=sample("240616-125138-010001"),
-             files={"sample_info": info_file()}),
-        Step("sample id of 19 characters", "POST", "/samples/", data=sample("240616_125138_01001"),
-             files={"sample_info": info_file()}),
-        Step("sample id date in the future", "POST", "/samples/", data=sample("301231_125138_010001"),
-             files={"sample_info": info_file()}),
-        Step("sample id date not valid", "POST", "/samples/", data=sample("241332_125138_010001"),
-             files={"sample_info": info_file()}),
-        Step("sample id time not valid", "POST", "/samples/", data=sample("240616_256138_010001"),
-             files={"sample_info": info_file()}),
-        Step("sample id institute code too high", "POST", "/samples/", data=sample("240616_125138_080001"),
-             files={"sample_info": info_file()}),
-        Step("sample id method code too high", "POST", "/samples/", data=sample("240616_125138_010103"),
-             files={"sample_info": info_file()}),
-        Step("sample_info not JSON", "POST", "/samples/", data=sample("240616_125138_010002"),
-             files={"sample_info": ("info.json", b"not json", "application/json")}),
-        Step("sample_info of another structure", "POST", "/samples/", data=sample("240616_125138_010002"),
-             files={"sample_info": info_file({"colour": "blue"})}, departure=2),
-        Step("sample without sample_info", "POST", "/samples/", data=sample("240616_125138_010002")),
-        Step("unknown sample type", "POST", "/samples/", data=sample("240616_125138_010002", sample_type=9),
-             files={"sample_info": info_file()}),
-        Step("unknown project", "POST", "/samples/", data=sample("240616_125138_010002", project=99),
-             files={"sample_info": info_file()}),
-        Step("supplementary file not a ZIP", "POST", "/samples/", data=sample("240616_125138_010002"),
-             files={"sample_info": info_file(), "supplementary_file": ("s.zip", b"plain text", "application/zip")}),
-        Step("supplementary file a ZIP (document)", "POST", "/samples/", data=sample("240616_125138_010002"),
-             files={"sample_info": info_file(), "supplementary_file": ("sample.zip", zip_bytes, "application/zip")}),
-        Step("sample without method, parent empty", "POST", "/samples/",
-             data={k: v for k, v in sample("240616_125138_010003").items() if k != "method"},
-             files={"sample_info": info_file()}),
-        Step("sample with a parent", "POST", "/samples/",
-             data=sample("240616_125138_010004", parent="240616_125138_010102"),
-             files={"sample_info": info_file()}),
-        Step("sample with an unknown parent", "POST", "/samples/",
-             data=sample("240616_125138_010005", parent="240101_000000_000000"),
-             files={"sample_info": info_file()}),
-        Step("sample missing required fields", "POST", "/samples/", data={"name": "x"},
-             files={"sample_info": info_file()}),
+        Step(
+            "sample id not in the pattern",
+            "POST",
+            "/samples/",
+            data=sample("240616-125138-010001"),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample id of 19 characters",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_01001"),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample id date in the future",
+            "POST",
+            "/samples/",
+            data=sample("301231_125138_010001"),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample id date not valid",
+            "POST",
+            "/samples/",
+            data=sample("241332_125138_010001"),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample id time not valid",
+            "POST",
+            "/samples/",
+            data=sample("240616_256138_010001"),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample id institute code too high",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_080001"),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample id method code too high",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_010103"),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample_info not JSON",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_010010"),
+            files={"sample_info": ("info.json", b"not json", "application/json")},
+        ),
+        Step(
+            "sample_info of another structure",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_010011"),
+            files={"sample_info": info_file({"colour": "blue"})},
+            departure=2,
+        ),
+        Step(
+            "sample without sample_info", "POST", "/samples/", data=sample("240616_125138_010012")
+        ),
+        Step(
+            "unknown sample type",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_010013", sample_type=9),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "unknown project",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_010014", project=99),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "supplementary file not a ZIP",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_010015"),
+            files={
+                "sample_info": info_file(),
+                "supplementary_file": ("s.zip", b"plain text", "application/zip"),
+            },
+        ),
+        Step(
+            "supplementary file a ZIP (document)",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_010016"),
+            files={
+                "sample_info": info_file(),
+                "supplementary_file": ("sample.zip", zip_bytes, "application/zip"),
+            },
+        ),
+        Step(
+            "sample without method, parent empty",
+            "POST",
+            "/samples/",
+            data={k: v for k, v in sample("240616_125138_010003").items() if k != "method"},
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample with a parent",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_010004", parent="240616_125138_010102"),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample with an unknown parent",
+            "POST",
+            "/samples/",
+            data=sample("240616_125138_010005", parent="240101_000000_000000"),
+            files={"sample_info": info_file()},
+        ),
+        Step(
+            "sample missing required fields",
+            "POST",
+            "/samples/",
+            data={"name": "x"},
+            files={"sample_info": info_file()},
+        ),
         # -- sample updates
-        Step("PATCH a sample, form-encoded", "PATCH", "/samples/240616_125138_010003/",
-             data={"name": "renamed"}),
-        Step("PATCH a sample's parent to empty", "PATCH", "/samples/240616_125138_010004/",
-             data={"parent": ""}),
-        Step("PATCH a sample as JSON", "PATCH", "/samples/240616_125138_010003/", json={"name": "x"}),
-        Step("PATCH a missing sample", "PATCH", "/samples/240101_000000_000000/", data={"name": "x"}),
-        Step("PUT a sample", "PUT", "/samples/240616_125138_010003/",
-             data=sample("240616_125138_010003", name="replaced"), files={"sample_info": info_file()},
-             departure=3),
+        Step(
+            "PATCH a sample, form-encoded",
+            "PATCH",
+            "/samples/240616_125138_010003/",
+            data={"name": "renamed"},
+        ),
+        Step(
+            "PATCH a sample's parent to empty",
+            "PATCH",
+            "/samples/240616_125138_010004/",
+            data={"parent": ""},
+        ),
+        Step(
+            "PATCH a sample as JSON", "PATCH", "/samples/240616_125138_010003/", json={"name": "x"}
+        ),
+        Step(
+            "PATCH a missing sample", "PATCH", "/samples/240101_000000_000000/", data={"name": "x"}
+        ),
+        Step(
+            "PUT a sample",
+            "PUT",
+            "/samples/240616_125138_010003/",
+            data=sample("240616_125138_010003", name="replaced"),
+            files={"sample_info": info_file()},
+            departure=3,
+        ),
         # -- experiments
-        Step("create the document's experiment", "POST", "/experiments/",
-             data={"name": "mock experiment", "method": "1", "date_created": "2023-04-01",
-                   "sample": "240616_125138_010102", "staff": "1", "project": "1"},
-             files={"experiment_file": ("experiment.zip", zip_bytes, "application/zip")}),
-        Step("experiment file not a ZIP", "POST", "/experiments/",
-             data={"name": "x", "method": "1", "date_created": "2023-04-01",
-                   "sample": "240616_125138_010102", "staff": "1", "project": "1"},
-             files={"experiment_file": ("e.zip", b"plain", "application/zip")}),
-        Step("experiment without file", "POST", "/experiments/",
-             data={"name": "x", "method": "1", "date_created": "2023-04-01",
-                   "sample": "240616_125138_010102", "staff": "1", "project": "1"}),
-        Step("experiment with unknown staff", "POST", "/experiments/",
-             data={"name": "x", "method": "1", "date_created": "2023-04-01",
-                   "sample": "240616_125138_010102", "staff": "99", "project": "1"},
-             files={"experiment_file": ("experiment.zip", zip_bytes, "application/zip")}),
+        Step(
+            "create the document's experiment",
+            "POST",
+            "/experiments/",
+            data={
+                "name": "mock experiment",
+                "method": "1",
+                "date_created": "2023-04-01",
+                "sample": "240616_125138_010102",
+                "staff": "1",
+                "project": "1",
+            },
+            files={"experiment_file": ("experiment.zip", zip_bytes, "application/zip")},
+        ),
+        Step(
+            "experiment file not a ZIP",
+            "POST",
+            "/experiments/",
+            data={
+                "name": "x",
+                "method": "1",
+                "date_created": "2023-04-01",
+                "sample": "240616_125138_010102",
+                "staff": "1",
+                "project": "1",
+            },
+            files={"experiment_file": ("e.zip", b"plain", "application/zip")},
+        ),
+        Step(
+            "experiment without file",
+            "POST",
+            "/experiments/",
+            data={
+                "name": "x",
+                "method": "1",
+                "date_created": "2023-04-01",
+                "sample": "240616_125138_010102",
+                "staff": "1",
+                "project": "1",
+            },
+        ),
+        Step(
+            "experiment with unknown staff",
+            "POST",
+            "/experiments/",
+            data={
+                "name": "x",
+                "method": "1",
+                "date_created": "2023-04-01",
+                "sample": "240616_125138_010102",
+                "staff": "99",
+                "project": "1",
+            },
+            files={"experiment_file": ("experiment.zip", zip_bytes, "application/zip")},
+        ),
         Step("read the new experiment", "GET", "/experiments/5/"),
-        Step("PATCH an experiment, form-encoded", "PATCH", "/experiments/5/", data={"name": "renamed"}),
+        Step(
+            "PATCH an experiment, form-encoded",
+            "PATCH",
+            "/experiments/5/",
+            data={"name": "renamed"},
+        ),
         # -- deletes
-        Step("delete a sample an experiment references", "DELETE", "/samples/240616_125138_010102/",
-             departure=4),
-        Step("delete a sample a child references", "DELETE", "/samples/240101_090000_010007/",
-             departure=4),
+        Step(
+            "delete a sample an experiment references",
+            "DELETE",
+            "/samples/240616_125138_010102/",
+            departure=4,
+        ),
+        Step(
+            "delete a sample a child references",
+            "DELETE",
+            "/samples/240101_090000_010007/",
+            departure=4,
+        ),
         Step("delete the experiment", "DELETE", "/experiments/5/"),
         Step("read the deleted experiment", "GET", "/experiments/5/"),
         Step("delete an unreferenced sample", "DELETE", "/samples/240616_125138_010003/"),
@@ -223,7 +439,10 @@ def steps() -> list[Step]:
         # -- schema endpoints (anonymous: the 7th of the 10 a day)
         Step("schema", "GET", "/api/schema/", auth="none", body=False),
         # -- throttling: anonymous requests 8, 9, 10 pass, the 11th is refused
-        *[Step(f"obtain token #{n}", "POST", "/api/token/", auth="none", json=creds) for n in (8, 9, 10)],
+        *[
+            Step(f"obtain token #{n}", "POST", "/api/token/", auth="none", json=creds)
+            for n in (8, 9, 10)
+        ],
         Step("obtain token #11 (throttled)", "POST", "/api/token/", auth="none", json=creds),
         Step("authenticated read after the anonymous limit", "GET", "/institutes/1/"),
     ]
@@ -273,15 +492,23 @@ class Client:
         if isinstance(payload, dict) and payload.get("refresh") == "{refresh}":
             payload = {"refresh": self.tokens.get("refresh", "")}
         response = requests.request(
-            step.method, self.base + step.path, json=payload, data=step.data, files=step.files,
-            headers=headers, allow_redirects=step.follow, timeout=30,
+            step.method,
+            self.base + step.path,
+            json=payload,
+            data=step.data,
+            files=step.files,
+            headers=headers,
+            allow_redirects=step.follow,
+            timeout=30,
         )
         body: Any = None
         if response.content and step.body:
             try:
                 body = response.json()
             except ValueError:
-                body = f"<{response.headers.get('content-type', '?')}: {len(response.content)} bytes>"
+                body = (
+                    f"<{response.headers.get('content-type', '?')}: {len(response.content)} bytes>"
+                )
         if step.path == "/api/token/" and response.status_code == 200 and not self.tokens:
             self.tokens = dict(response.json())
         wanted = {k: v for k, v in response.headers.items() if k.lower() in HEADERS}
@@ -290,7 +517,9 @@ class Client:
         if kind:
             wanted["content-type"] = kind
         if "retry-after" in wanted:
-            wanted["retry-after"] = "<int>" if wanted["retry-after"].isdigit() else wanted["retry-after"]
+            wanted["retry-after"] = (
+                "<int>" if wanted["retry-after"].isdigit() else wanted["retry-after"]
+            )
         return Answer(response.status_code, wanted, mask(body))
 
 
@@ -313,13 +542,16 @@ def start_mock(contract: Path, port: int) -> subprocess.Popen[bytes]:
     specmock = Path(sys.executable).with_name("specmock")
     process = subprocess.Popen(
         [str(specmock), "serve", str(contract), "--port", str(port), "--quiet"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     reference.wait_until_up(f"http://127.0.0.1:{port}/institutes/", process)
     return process
 
 
-def compare(real_base: str, mock_base: str, report: Callable[[str], None] = print) -> tuple[int, int]:
+def compare(
+    real_base: str, mock_base: str, report: Callable[[str], None] = print
+) -> tuple[int, int]:
     """Run every step against both; (differing steps outside the departures, departures seen)."""
     real, mock = Client(real_base), Client(mock_base)
     unexpected = departures = 0
@@ -355,14 +587,18 @@ def main(argv: list[str] | None = None) -> int:
         real = reference.start(checkout, Path(tmp), python, real_port, env)
         mock = start_mock(args.contract, mock_port)
         try:
-            unexpected, departures = compare(f"http://127.0.0.1:{real_port}", f"http://127.0.0.1:{mock_port}")
+            unexpected, departures = compare(
+                f"http://127.0.0.1:{real_port}", f"http://127.0.0.1:{mock_port}"
+            )
         finally:
             for process in (real, mock):
                 process.terminate()
                 process.wait()
     total = len(steps())
-    print(f"\n{total} steps: {total - unexpected - departures} the same, {departures} documented "
-          f"departures, {unexpected} other differences")
+    print(
+        f"\n{total} steps: {total - unexpected - departures} the same, {departures} documented "
+        f"departures, {unexpected} other differences"
+    )
     return 1 if unexpected else 0
 
 

@@ -92,7 +92,20 @@ for name, model_name in data["order"]:
             else:
                 kwargs[field.name] = value
         rows.append(Model(**kwargs))
+    # Self-references (a sample's parent) are set after every row exists, so rows keep the
+    # seed's order (lists come back in insertion order, as the mock keeps them).
+    selfrefs = {}
+    for row in rows:
+        for field in Model._meta.concrete_fields:
+            if isinstance(field, models.ForeignKey) and field.related_model is Model:
+                value = getattr(row, field.attname)
+                if value is not None:
+                    selfrefs.setdefault(field.attname, {})[row.pk] = value
+                    setattr(row, field.attname, None)
     Model.objects.bulk_create(rows)
+    for attname, links in selfrefs.items():
+        for pk, target in links.items():
+            Model.objects.filter(pk=pk).update(**{attname: target})
     for pk, stamp in stamps.items():
         Model.objects.filter(pk=pk).update(date_registered=stamp)
 print("seeded", sum(len(data["collections"][n]) for n, _ in data["order"]), "records")
@@ -106,9 +119,7 @@ def seed_data(contract: Path) -> dict[str, object]:
     collections: dict[str, list[dict[str, object]]] = {}
     for name in MODELS:
         ref = root["collections"][name]["seed"]["$ref"]
-        records = yaml.safe_load((contract / ref).read_text())["records"]
-        # Self-references (a sample's parent) need the parent first.
-        collections[name] = sorted(records, key=lambda r: r.get("parent") is not None)
+        collections[name] = yaml.safe_load((contract / ref).read_text())["records"]
     return {
         "users": root["auth"]["users"],
         "order": list(MODELS.items()),
@@ -123,7 +134,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def prepare(checkout: Path, workdir: Path, python: str, contract: Path = CONTRACT) -> dict[str, str]:
+def prepare(
+    checkout: Path, workdir: Path, python: str, contract: Path = CONTRACT
+) -> dict[str, str]:
     """Write settings, migrate a fresh database and load the seed; the environment to run in."""
     workdir.mkdir(parents=True, exist_ok=True)
     db, media = workdir / "db.sqlite3", workdir / "media"
@@ -131,7 +144,9 @@ def prepare(checkout: Path, workdir: Path, python: str, contract: Path = CONTRAC
         db.unlink()
     shutil.rmtree(media, ignore_errors=True)
     media.mkdir()
-    (workdir / "specmock_reference_settings.py").write_text(SETTINGS.format(db=str(db), media=str(media)))
+    (workdir / "specmock_reference_settings.py").write_text(
+        SETTINGS.format(db=str(db), media=str(media))
+    )
     env = {
         **os.environ,
         "PYTHONPATH": f"{workdir}{os.pathsep}{checkout}",
@@ -145,7 +160,9 @@ def prepare(checkout: Path, workdir: Path, python: str, contract: Path = CONTRAC
     return env
 
 
-def start(checkout: Path, workdir: Path, python: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start(
+    checkout: Path, workdir: Path, python: str, port: int, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
     """Django's server on 127.0.0.1:port (no autoreload), once it answers."""
     process = subprocess.Popen(
         [python, str(checkout / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -179,10 +196,18 @@ def main(argv: list[str] | None = None) -> int:
     """Prepare and serve until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkout", type=Path, required=True, help="checkout of the real source")
-    parser.add_argument("--python", help="interpreter with its dependencies (default: <checkout>/.venv/bin/python)")
-    parser.add_argument("--workdir", type=Path, help="where database and media go (default: a temporary folder)")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
-    parser.add_argument("--contract", type=Path, default=CONTRACT, help="contract whose seed is loaded")
+    parser.add_argument(
+        "--python", help="interpreter with its dependencies (default: <checkout>/.venv/bin/python)"
+    )
+    parser.add_argument(
+        "--workdir", type=Path, help="where database and media go (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)"
+    )
+    parser.add_argument(
+        "--contract", type=Path, default=CONTRACT, help="contract whose seed is loaded"
+    )
     args = parser.parse_args(argv)
     checkout = args.checkout.resolve()
     python = args.python or str(checkout / ".venv" / "bin" / "python")

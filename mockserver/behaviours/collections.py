@@ -240,7 +240,7 @@ class _Writer:
             part = fields.get(name)
             if part is None or not _is_file(part):
                 continue
-            expected, required = self._structure(record, rule)
+            expected, required = self._structure(record, {**rule, "field": name})
             try:
                 content = json.loads(part.data)
             except (UnicodeDecodeError, ValueError) as exc:
@@ -264,6 +264,8 @@ class _Writer:
         )
         structure = (target or {}).get(rule["structure"])
         if target is None or structure is None:
+            if rule.get("viaMissing"):  # the API words it on the file's own field
+                raise _field_error(rule["field"], rule["viaMissing"])
             raise _field_error(
                 rule["via"], f'Invalid pk "{record.get(rule["via"])}" - object does not exist.'
             )
@@ -324,10 +326,13 @@ class _Writer:
 
     def _save(self, record_id: RecordId, fields: dict[str, Any], base: Record) -> Record:
         record = {**base, **fields, self.ctx.spec.id_field: record_id}
-        self._check_files(fields)
-        self._check_references(record)
-        self._check_unique(record, record_id)
-        self._check_json_files(fields, record)
+        # Every field's problem is reported at once, as DRF's serializers do.
+        _every_field_error(
+            lambda: self._check_files(fields),
+            lambda: self._check_references(record),
+            lambda: self._check_unique(record, record_id),
+            lambda: self._check_json_files(fields, record),
+        )
         record = {
             **self.ctx.defaults,
             **base,
@@ -440,6 +445,44 @@ class DeleteRecord:
             if any(_same_id(r.get(ref["field"]), record_id) for r in records):
                 found.append(f"{ref['collection']}.{ref['field']}")
         return found
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One field's problem among several (read by the error renderer as a violation)."""
+
+    field: str
+    pointer: str
+    message: str
+
+
+@dataclass(eq=False)
+class FieldErrors(ApiError):  # noqa: N818 -- names the outcome, like ApiError
+    """A 400 for several fields at once; `violations` lists them, the first is the detail."""
+
+    violations: list[FieldProblem] = field(default_factory=list)
+
+
+def _every_field_error(*checks: Callable[[], None]) -> None:
+    """Run every check; raise nothing, the one error, or all 400s of distinct fields together."""
+    errors: list[ApiError] = []
+    for check in checks:
+        try:
+            check()
+        except ApiError as error:
+            if error.status != 400:
+                raise
+            if all(e.field != error.field for e in errors):
+                errors.append(error)
+    if not errors:
+        return
+    if len(errors) == 1:
+        raise errors[0]
+    first = errors[0]
+    raise FieldErrors(
+        "badRequest", first.detail, field=first.field, pointer=first.pointer,
+        violations=[FieldProblem(e.field, e.pointer, e.detail) for e in errors],
+    )
 
 
 def _same_id(value: Any, record_id: RecordId) -> bool:

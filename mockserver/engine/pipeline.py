@@ -38,6 +38,7 @@ from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
 from mockserver.engine.journal import Journal
+from mockserver.engine.mediatypes import is_json
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.response_check import ResponseChecker
 from mockserver.engine.routing import Redirect, RouteMatch
@@ -218,6 +219,10 @@ class Pipeline:
             media_type = outcome.media_type or self._media_type(operation, status)
         if media_type is None:
             return Response(status, headers, b"")
+        if isinstance(body, str) and not is_json(media_type):
+            # A text example of a text media type (YAML, HTML) is the body itself, not a JSON
+            # string holding it.
+            return Response(status, [("content-type", media_type), *headers], body.encode())
         return Response(status, [("content-type", media_type), *headers], orjson.dumps(body))
 
     def _record_body(self, outcome: RecordOutcome, request: Request) -> bytes:

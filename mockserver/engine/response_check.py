@@ -13,6 +13,7 @@ import orjson
 from mockserver.core.exchange import Response
 from mockserver.core.problems import ApiError
 from mockserver.engine.compile import Operation
+from mockserver.engine.mediatypes import is_json
 from mockserver.engine.schemas import SchemaValidator, compile_schema
 from mockserver.engine.schemas_util import resolve_ref
 
@@ -43,7 +44,8 @@ class ResponseChecker:
         validator = self._validator(operation, key, media_type, content[media_type])
         if validator is None:
             return
-        violations = validator.errors(orjson.loads(response.body))
+        body = orjson.loads(response.body) if is_json(media_type) else _text(response.body)
+        violations = validator.errors(body)
         if violations:
             first = violations[0]
             self._fail(operation, response, f"body at {first.pointer or '/'}: {first.message}")
@@ -64,3 +66,11 @@ class ResponseChecker:
             f"The mock's answer to {operation.operation_id} breaks the contract: {why} "
             f"(status {response.status}). This is a specmock defect or a contract inconsistency.",
         )
+
+
+def _text(body: bytes) -> Any:
+    """A text body as the string its schema describes (undecodable bytes stay bytes' repr)."""
+    try:
+        return body.decode()
+    except UnicodeDecodeError:
+        return repr(body)

@@ -28,7 +28,7 @@ from mockserver.engine.bodies import (
 from mockserver.engine.mediatypes import best_range, essence, is_json
 from mockserver.engine.parameters import ParameterReader, ParameterSpec, declared_parameters
 from mockserver.engine.schemas import SchemaError, SchemaValidator, compile_schema, pointer_of
-from mockserver.engine.schemas_util import resolve_ref
+from mockserver.engine.schemas_util import record_properties, resolve_ref
 from mockserver.engine.violations import Violation
 
 __all__ = ["RequestValidator", "ValidInput", "ValidationFailed", "Violation"]
@@ -67,6 +67,7 @@ class _BodyPlan:
 
     validator: SchemaValidator  # the whole request, with this media type's body schema
     form: FormReader
+    files: frozenset[str] = frozenset()  # body properties that are files (format: binary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,8 @@ class RequestValidator:
             media = resolve_ref(document, raw_media) or {}
             schema = _request_schema(specs, self._parameters, media.get("schema", {}))
             self._plans[essence(key)] = _BodyPlan(
-                compile_schema(schema, document, direction="request"), FormReader(media, document))
+                compile_schema(schema, document, direction="request"), FormReader(media, document),
+                _file_properties(media.get("schema", {}), document))
         self.accepted_media_types: tuple[str, ...] = tuple(self._plans)
         """The media types (or ranges) the operation declares for its body, in contract order."""
 
@@ -130,7 +132,7 @@ class RequestValidator:
         instance["body"] = read.seen
         if read.problems or not plan.validator.is_valid(instance):
             found = [*read.problems, *_violations(plan.validator, instance, read.ignored,
-                                                    self._messages)]
+                                                    self._messages, plan.files)]
             if found:
                 raise _failure(found)
         return ValidInput(values["path"], {**extra, **query}, values["header"], read.value,
@@ -194,24 +196,39 @@ def _request_schema(specs: list[ParameterSpec], reader: ParameterReader,
 
 def _violations(validator: SchemaValidator, instance: dict[str, Any],
                 ignored: list[tuple[str | int, ...]],
-                messages: dict[str, str] | None = None) -> list[Violation]:
+                messages: dict[str, str] | None = None,
+                files: frozenset[str] = frozenset()) -> list[Violation]:
     """The schema's failures as violations, in request order (path, query, ..., body)."""
     skip = set(ignored)
     found = [
         Violation(str(error.path[0]), str(error.path[1]) if len(error.path) > 1 else "",
-                  pointer_of(error.path), _message(error, messages))
+                  pointer_of(error.path), _message(error, messages, files))
         for error in validator.schema_errors(instance)
         if error.path and error.path not in skip
     ]
     return sorted(found, key=lambda v: _LOCATION_ORDER.get(v.location, 9))
 
 
-def _message(error: SchemaError, messages: dict[str, str] | None) -> str:
-    """The contract's wording for the failed keyword ({limit} filled), else the checker's."""
-    template = (messages or {}).get(error.keyword)
+def _message(error: SchemaError, messages: dict[str, str] | None,
+             files: frozenset[str] = frozenset()) -> str:
+    """The contract's wording for the failed keyword ({limit} filled), else the checker's; a
+    missing file part has its own wording (`requiredFile`) where the contract gives one."""
+    messages = messages or {}
+    missing_file = error.keyword == "required" and error.path and str(error.path[-1]) in files
+    if missing_file and "requiredFile" in messages:
+        return messages["requiredFile"]
+    template = messages.get(error.keyword)
     if template is None:
         return error.message
     return template.replace("{limit}", str(error.limit))
+
+
+def _file_properties(schema: Any, document: dict[str, Any]) -> frozenset[str]:
+    """Names of the body's properties that are files (`format: binary`)."""
+    return frozenset(
+        name for name, prop in record_properties(document, schema, siren=False).items()
+        if (resolve_ref(document, prop) or {}).get("format") == "binary"
+    )
 
 
 def _in_body(violation: Violation) -> Violation:

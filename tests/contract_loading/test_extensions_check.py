@@ -87,7 +87,8 @@ def test_unknown_key_without_a_close_match_lists_the_keys(write: Write, tmp_path
     # Then the hint lists what is allowed
     allowed = (
         "idField, idType, idSource, class, unique, conflictStatus, references, files, "
-        "jsonFiles, seed, location, notFound, fileChecks, valueRules, protect, setOnCreate"
+        "jsonFiles, seed, location, notFound, fileChecks, valueRules, protect, hidden, "
+        "setOnCreate"
     )
     assert problems == [
         (
@@ -202,3 +203,14 @@ def test_x_specmock_where_it_is_not_read_is_a_warning(write: Write, tmp_path: Pa
         )
     ]
     assert [p.severity for p in problems] == [Severity.WARNING]
+
+
+def test_a_throttle_rate_must_be_count_per_period(write: Write, tmp_path: Path) -> None:
+    # Given a throttle scope whose rate is not <count>/<period>
+    body = "paths: {}\nx-specmock: {throttle: {scopes: {anon: {rate: ten a day}}}}\n"
+
+    # When it is checked
+    problems = _check(write, tmp_path, body)
+
+    # Then the rate is named
+    assert [p[1] for p in problems] == ["/x-specmock/throttle/scopes/anon/rate"]

@@ -260,3 +260,45 @@ def test_wrongly_typed_declarations_do_not_break_the_checks(write: Write, tmp_pa
 
     # Then the semantic checks skip what they cannot read
     assert problems == []
+
+
+def test_protect_and_value_rules_must_name_declared_collections(
+    write: Write, tmp_path: Path
+) -> None:
+    # Given a protect reference and a highest-id rule naming collections that do not exist
+    body = """\
+x-specmock:
+  collections:
+    samples:
+      idField: id
+      protect: {referencedBy: [{collection: experimnts, field: sample}]}
+      valueRules:
+        code: [{slice: [0, 2], atMostHighestId: methds, message: too high}]
+paths: {}
+"""
+    # When it is checked
+    problems = _check(write, tmp_path, body)
+
+    # Then each is reported where it is written
+    pointers = [p[1] for p in problems]
+    assert pointers == [
+        "/x-specmock/collections/samples/protect/referencedBy/0/collection",
+        "/x-specmock/collections/samples/valueRules/code/0/atMostHighestId",
+    ]
+
+
+def test_a_value_rule_pattern_must_compile(write: Write, tmp_path: Path) -> None:
+    # Given a value rule whose pattern is not a regular expression
+    body = """\
+x-specmock:
+  collections:
+    samples:
+      idField: id
+      valueRules: {code: [{pattern: "([", message: bad}]}
+paths: {}
+"""
+    # When it is checked
+    problems = _check(write, tmp_path, body)
+
+    # Then the pattern is named
+    assert [p[1] for p in problems] == ["/x-specmock/collections/samples/valueRules/code/0/pattern"]

@@ -12,7 +12,7 @@ import zipfile
 
 import requests
 
-from tests.e2e.conftest import ServedMock
+from tests.e2e.conftest import ServedMock, start_serve, stop_serve
 
 USERNAME, PASSWORD = "demo", "demo-pass-123"
 
@@ -392,3 +392,16 @@ def test_the_eleventh_anonymous_request_of_a_day_is_throttled(dmlf: ServedMock) 
     }
     dmlf.admin("POST", "clock", json={"advance": wait + 1})
     assert requests.post(dmlf.base_url + "api/token/", json=credentials).status_code == 200
+
+
+def test_serve_without_throttling_lets_every_login_through() -> None:
+    mock = start_serve("dmlf", "--no-throttle")
+    try:
+        credentials = {"username": USERNAME, "password": PASSWORD}
+        statuses = {
+            requests.post(mock.base_url + "api/token/", json=credentials).status_code
+            for _ in range(12)
+        }
+    finally:
+        stop_serve(mock)
+    assert statuses == {200}

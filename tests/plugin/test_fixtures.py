@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,3 +58,30 @@ def test_without_a_contract_the_fixture_says_how_to_configure_it(pytester: pytes
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["*override the `specmock_contract` fixture*"])
     assert result.ret != 0
+
+
+THROTTLED_TEST = """
+import pytest, requests
+
+@pytest.fixture(scope="session")
+def specmock_contract():
+    return {contract!r}
+
+def test_logins(specmock):
+    creds = {{"username": "demo", "password": "demo-pass-123"}}
+    statuses = [requests.post(specmock.url + "/api/token/", json=creds, timeout=5).status_code
+                for _ in range(11)]
+    assert statuses[-1] == {last}
+"""
+
+
+@pytest.mark.parametrize(("flags", "last"), [((), 200), (("--specmock-throttle",), 429)])
+def test_throttling_is_off_in_the_fixture_unless_asked_for(
+    pytester: pytest.Pytester, flags: tuple[str, ...], last: int
+) -> None:
+    # Given DMLF's 10 anonymous requests a day, when a test logs in 11 times, then the 11th is
+    # let through by default and throttled with --specmock-throttle
+    contract = str(Path(__file__).resolve().parents[2] / "contracts" / "dmlf")
+    pytester.makepyfile(THROTTLED_TEST.format(contract=contract, last=last))
+    result = pytester.runpytest("-p", "no:cacheprovider", *flags)
+    assert result.ret == 0, result.stdout.str()[-2000:]
