@@ -128,7 +128,8 @@ class AdminApi:
                         headers=[("allow", ", ".join(allowed))],
                     )
                 known = ", ".join(sorted({ADMIN_PREFIX + n for _, n in self.routes}))
-                raise ApiError("notFound", f"No admin endpoint {request.path}; known: {known}.")
+                raise ApiError("notFound",
+                               f"No admin endpoint {brief(request.path, 200)}; known: {known}.")
             return handler(request)
         except ApiError as error:
             return self.errors.render(error, request)
@@ -313,7 +314,7 @@ class AdminApi:
         parts = name.split("/")
         stored = self.engine.contract.state.files.get(parts[1]) if len(parts) >= 2 else None
         if stored is None:
-            raise ApiError("notFound", f"No uploaded file at {request.path}.")
+            raise ApiError("notFound", f"No uploaded file at {brief(request.path, 200)}.")
         body = b"" if request.method == "HEAD" else stored.data
         return Response(
             200,

@@ -35,7 +35,7 @@ from mockserver.behaviours.prefer import parse_prefer
 from mockserver.behaviours.store import Record
 from mockserver.core.clock import Clock
 from mockserver.core.exchange import Request, Response
-from mockserver.core.limits import rememberable
+from mockserver.core.limits import brief, rememberable
 from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
@@ -296,9 +296,11 @@ class Pipeline:
 
     def _not_found_detail(self, request: Request) -> str:
         templates = list(self.contract.routes)
-        near = difflib.get_close_matches(request.path, templates, n=3, cutoff=0.5)
+        # Near misses are for paths a person typed; a client's 64 KiB path gets none.
+        near = (difflib.get_close_matches(request.path, templates, n=3, cutoff=0.5)
+                if rememberable(request.path) else [])
         hint = f" Closest paths in the contract: {', '.join(near)}." if near else ""
-        return f"Not found: no path of the contract matches {request.path}.{hint}"
+        return f"Not found: no path of the contract matches {brief(request.path, 200)}.{hint}"
 
     def _journal(
         self,

@@ -173,6 +173,11 @@ class EngineHttpProtocol(HttpToolsProtocol):
             super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
+        if self._refusal is None and self.parser.get_http_version() == "1.1" and not any(
+                name == b"host" for name, _ in self.headers):
+            self._refusal = ApiError("badRequest", "An HTTP/1.1 request must carry a Host "
+                                     "header (RFC 9112 3.2).", field="host",
+                                     pointer="/header/host")
         if self._refusal is None and len(self.connections) > self._max_connections \
                 and not self.url.startswith(_HEALTH):
             self._refusal = ApiError(

@@ -126,3 +126,13 @@ def test_past_the_connection_cap_requests_are_503_but_health_answers(
     assert refused.startswith(b"HTTP/1.1 503 ")
     assert b"retry-after: 1" in refused.lower()
     assert health.startswith(b"HTTP/1.1 200 ")
+
+
+def test_an_http_1_1_request_without_host_is_400(server: ServerThread) -> None:
+    status, body = _status_and_body(_exchange(server, b"GET /status HTTP/1.1\r\n\r\n"))
+    assert status == 400
+    assert "must carry a Host header" in str(body["detail"])
+
+
+def test_an_http_1_0_request_without_host_is_answered(server: ServerThread) -> None:
+    assert _exchange(server, b"GET /status HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.1 200 ")

@@ -225,3 +225,9 @@ def test_an_error_about_a_deeply_nested_value_is_too_deep_not_a_crash() -> None:
     assert not validator.is_valid(value)
     with pytest.raises(TooDeepError):
         validator.schema_errors(value)
+
+
+def test_a_404_for_a_long_path_quotes_only_part_of_it(engine: MockEngine, token: str) -> None:
+    response = send(engine, "GET", "/nowhere/" + "x" * 60_000, token=token)
+    assert response.status == 404
+    assert len(response.body) < SMALL_ANSWER
