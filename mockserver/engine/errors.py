@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from mockserver.core.exchange import Request, Response
+from mockserver.core.limits import MAX_QUOTED_CHARS
 from mockserver.core.problems import ApiError
 from mockserver.core.templates import render_template
 
@@ -107,7 +108,7 @@ class ErrorRenderer:
             "title": error.title,
             "status": error.status,
             "detail": error.detail,
-            "instance": request.path,
+            "instance": request.path[:MAX_QUOTED_CHARS],  # a client chooses its length
         }
         if error.pointer:
             problem["pointer"] = error.pointer
