@@ -412,6 +412,20 @@ def steps() -> list[Step]:
             },
             files={"experiment_file": ("experiment.zip", zip_bytes, "application/zip")},
         ),
+        Step(
+            "experiment with an empty sample",
+            "POST",
+            "/experiments/",
+            data={
+                "name": "x",
+                "method": "1",
+                "date_created": "2023-04-01",
+                "sample": "",
+                "staff": "1",
+                "project": "1",
+            },
+            files={"experiment_file": ("experiment.zip", zip_bytes, "application/zip")},
+        ),
         Step("read the new experiment", "GET", "/experiments/5/"),
         Step(
             "PATCH an experiment, form-encoded",

@@ -277,6 +277,10 @@ class _Writer:
     def _check_references(self, record: Record) -> None:
         for name, target in self.ctx.spec.references.items():
             value = record.get(name)
+            if value == "" and name not in self.ctx.defaults:
+                # An empty reference is no reference (DRF's relational fields read '' as
+                # null); a field the record schema does not let be null refuses it.
+                raise _field_error(name, "This field may not be null.")
             if value in (None, ""):
                 continue
             target_id = self.ctx.state.specs[target].coerce_id(value)

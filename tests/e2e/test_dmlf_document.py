@@ -405,3 +405,16 @@ def test_serve_without_throttling_lets_every_login_through() -> None:
     finally:
         stop_serve(mock)
     assert statuses == {200}
+
+
+def test_an_empty_required_reference_may_not_be_null(dmlf: ServedMock) -> None:
+    # DRF reads '' of a relation as null; an experiment's sample may not be null
+    session = _session(_tokens(dmlf.base_url)[0])
+    experiment_data = {
+        "name": "x", "method": "1", "date_created": "2023-04-01", "sample": "", "staff": "1",
+        "project": "1",
+    }
+    files = {"experiment_file": ("experiment.zip", _zip_bytes("run.csv"), "application/zip")}
+    response = session.post(dmlf.base_url + "experiments/", data=experiment_data, files=files)
+    assert response.status_code == 400
+    assert response.json() == {"sample": ["This field may not be null."]}
