@@ -171,6 +171,39 @@ class Collection:
         self.known.pop(record_id, None)
         self.deleted.add(record_id)
 
+    def self_protecting_field(self) -> str | None:
+        """The field of this collection whose records protect the record they name from a
+        delete (x-specmock `protect.referencedBy` naming this collection), if any."""
+        raw = self.model.document.get("x-specmock", {}).get("collections", {}).get(self.spec.name)
+        protect = (raw or {}).get("protect") or {}
+        for rule in protect.get("referencedBy") or ():
+            if (
+                rule.get("collection") == self.spec.name
+                and rule.get("field") in self.spec.references
+            ):
+                return str(rule["field"])
+        return None
+
+    def delete_refused(self, record_id: str, field: str) -> None:
+        """DELETE of a record another one references is refused; the record stays."""
+        operation = self.op("delete")
+        self.client.call(operation, path=self.path(operation, record_id))
+        refused = self.client.last
+        documented = sorted(
+            int(s) for s in operation.responses if s.isdigit() and s.startswith("4") and s != "404"
+        )
+        statuses = [409] if 409 in documented else documented or [409]
+        expect_status(
+            refused,
+            statuses,
+            self.rule(
+                "delete",
+                f"a record that another one still references (`{field}`, x-specmock protect) "
+                f"is not deleted: refused with {' or '.join(map(str, statuses))}",
+            ),
+        )
+        self.read(record_id)
+
     # ------------------------------------------------------------------------ reads
 
     def read(self, record_id: str) -> None:

@@ -144,6 +144,29 @@ def test_filters_give_exactly_the_records_with_their_value(
     run_check(check, collection)
 
 
+def test_a_record_still_referenced_is_not_deleted(
+    contract: ContractRef, target: Target, collection_name: str | None
+) -> None:
+    """Given a created record and a second one of the same collection referring to it (the
+    collection's x-specmock `protect` rule), when the first is deleted, then the delete is
+    refused with the documented status and the record is still there."""
+    collection = collection_of(target, collection_name, "delete")
+    field = collection.self_protecting_field()
+    if field is None:
+        pytest.skip(f"collection {collection_name} protects no record referenced by its own")
+    create = collection.op("create")
+
+    @budget.examples(0.05, minimum=1)
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        referenced = collection.create(data.draw(collection.factory.full(create), label="first"))
+        child = data.draw(collection.factory.full(create, {field: referenced}), label="second")
+        collection.create(child)
+        collection.delete_refused(referenced, field)
+
+    run_check(check, collection)
+
+
 def test_deleted_records_are_gone(
     contract: ContractRef, target: Target, collection_name: str | None
 ) -> None:
