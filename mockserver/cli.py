@@ -15,9 +15,9 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit
 
+from mockserver.contract.bundled import bundled_contracts, describe_bundled, resolve_contract
 from mockserver.core.limits import HttpLimits
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -96,13 +96,22 @@ def _machine_names() -> list[str]:
     return [name, *aliases, *addresses]
 
 
+def no_such_contract() -> str:
+    """Why a contract argument names nothing, and what would."""
+    names = ", ".join(bundled_contracts()) or "none"
+    return ("no such file or directory, nor a bundled contract (bundled: " + names
+            + "; or give a contract directory, or its openapi.yaml)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (public so the README's usage can be checked against it)."""
     parser = argparse.ArgumentParser(prog="specmock", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve a contract as a mock server")
-    serve.add_argument("contract", help="a directory holding openapi.yaml, or the file")
+    serve.add_argument(
+        "contract", help="a bundled contract by name (see `specmock contracts`), a directory "
+        "holding openapi.yaml, or the file")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--seed", type=int, default=0, help="seed for generated data (default 0)")
@@ -185,7 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     proxy = commands.add_parser(
         "proxy", help="forward to a real server, checking its traffic against a contract"
     )
-    proxy.add_argument("contract", help="a directory holding openapi.yaml, or the file")
+    proxy.add_argument(
+        "contract",
+        help="a bundled contract by name, a directory holding openapi.yaml, or the file")
     proxy.add_argument("--upstream", required=True, help="base URL of the real server")
     proxy.add_argument("--host", default="127.0.0.1")
     proxy.add_argument("--port", type=_port, default=8000)
@@ -208,8 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
                                help="run the property-based contract suites (specmock test --help)")
     test.add_argument("suite_args", nargs=argparse.REMAINDER)
 
+    commands.add_parser("contracts", help="list the bundled contracts (name, title, path)")
+
     lint = commands.add_parser("lint", help="check contracts; print file:pointer: message lines")
-    lint.add_argument("paths", nargs="+", help="contract directories or openapi.yaml files")
+    lint.add_argument("paths", nargs="+",
+                      help="bundled contract names, contract directories or openapi.yaml files")
     return parser
 
 
@@ -227,6 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mockserver.contract import run_lint
 
         return run_lint(list(args.paths), sys.stdout)
+    if args.command == "contracts":
+        for found in describe_bundled():
+            print(f"{found.name}\t{found.title}\t{found.path}")
+        return EXIT_OK
     if args.command == "proxy":
         from mockserver.proxy.cli import run_proxy
 
@@ -277,12 +295,8 @@ def _serve(args: argparse.Namespace) -> int:
         format="%(asctime)s %(name)s %(message)s",
         stream=sys.stderr,
     )
-    if not Path(args.contract).exists():
-        print(
-            f"specmock: {args.contract}: no such file or directory "
-            "(give a contract directory such as contracts/dmlf, or its openapi.yaml)",
-            file=sys.stderr,
-        )
+    if not resolve_contract(args.contract).exists():
+        print(f"specmock: {args.contract}: {no_such_contract()}", file=sys.stderr)
         return EXIT_USAGE
     # A child forked now imports the OpenAPI checker while this process loads the contract;
     # it then checks the contract while the engine and the server are imported and the
@@ -293,7 +307,7 @@ def _serve(args: argparse.Namespace) -> int:
     with _signals_deferred():
         from mockserver.contract import load_contract, start_checks
 
-    loaded = load_contract(Path(args.contract))
+    loaded = load_contract(resolve_contract(args.contract))
     checks = start_checks(loaded, remember=not args.no_check_cache, prewarmed=prewarmed)
     with _signals_deferred():
         from mockserver.engine.app import ContractError, MockEngine

@@ -55,8 +55,8 @@ def test_a_missing_contract_is_one_line_and_exit_2() -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "specmock: no/such/dir: no such file or directory (give a contract directory such as "
-        "contracts/dmlf, or its openapi.yaml)"
+        "specmock: no/such/dir: no such file or directory, nor a bundled contract (bundled: "
+        "dmlf, freezerworks; or give a contract directory, or its openapi.yaml)"
     ]
 
 
