@@ -102,7 +102,7 @@ def test_ctrl_c_while_starting_exits_130_without_a_traceback() -> None:
     # Given a start that takes seconds (a million seeded aliquots)
     process = subprocess.Popen(
         [sys.executable, "-m", "mockserver.cli", "serve", "contracts/freezerworks", "--quiet",
-         "--port", "1", "--seed-scale", "aliquots=1000000"],
+         "--port", "0", "--seed-scale", "aliquots=1000000"],
         cwd=ROOT, stderr=subprocess.PIPE,
     )
     try:
@@ -157,7 +157,7 @@ def test_sigterm_while_starting_exits_143_with_one_line() -> None:
     # Given a start that takes seconds (a million seeded aliquots)
     process = subprocess.Popen(
         [sys.executable, "-m", "mockserver.cli", "serve", "contracts/freezerworks", "--quiet",
-         "--port", "1", "--seed-scale", "aliquots=1000000"],
+         "--port", "0", "--seed-scale", "aliquots=1000000"],
         cwd=ROOT, stderr=subprocess.PIPE,
     )
     try:
