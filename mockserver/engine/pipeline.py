@@ -319,6 +319,8 @@ class Pipeline:
             elapsed_ms,
             operation.operation_id if operation else None,
             fault,
+            request,
+            response,
         )
         if access_log.isEnabledFor(_INFO):
             _log_access(request, response, elapsed_ms)
