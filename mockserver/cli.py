@@ -363,7 +363,9 @@ def url_host(host: str) -> str:
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on host:port, bound before anything says "ready" (raises OSError)."""
+    """A socket bound to host:port (raises OSError: in use, not ours to bind). It listens only
+    once the mock is about to say "ready" (`sock.listen()`), so until then a client's connection
+    is refused, as readiness probes expect, instead of waiting in the backlog."""
     infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
                                flags=socket.AI_PASSIVE)
     family, kind, proto, _, address = infos[0]
@@ -371,7 +373,6 @@ def bind(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
-        sock.listen(2048)
     except OSError:
         sock.close()
         raise
@@ -467,6 +468,12 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
               f"{str(error).splitlines()[0] if str(error) else ''} (please report this with "
               "the contract: `specmock lint` should have found it)", file=sys.stderr)
         return EXIT_PROBLEMS
+    try:
+        listening.listen(2048)
+    except OSError as error:
+        print(f"specmock: cannot listen on {url_host(args.host)}:{port}: {error.strerror}",
+              file=sys.stderr)
+        return EXIT_CANNOT_LISTEN
     operations = sum(len(m) for m in engine.contract.routes.values())
     print(
         f"specmock: serving {engine.contract.title!r} ({operations} operations) on "
