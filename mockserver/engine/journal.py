@@ -61,12 +61,18 @@ class Journal:
 
     def __init__(self, size: int = 1000) -> None:
         self.size = size
-        self.dropped = 0
+        self._added = 0  # since the last clear; less those kept, the dropped
         self._entries: deque[_Row] = deque(maxlen=size)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def dropped(self) -> int:
+        """How many entries were dropped (the oldest first) since the journal was cleared."""
+        with self._lock:
+            return self._added - len(self._entries)
 
     def record(self, entry: JournalEntry) -> None:
         """Add an entry, dropping the oldest when full."""
@@ -99,15 +105,16 @@ class Journal:
         else:
             answered, answer_body = [], b""
         # A client chooses the URL's length; the journal keeps enough of it to recognise.
-        row = (time, method, brief(path, JOURNAL_URL_CHARS), brief(query, JOURNAL_URL_CHARS),
+        row = (time, method,
+               path if len(path) <= JOURNAL_URL_CHARS else brief(path, JOURNAL_URL_CHARS),
+               query if len(query) <= JOURNAL_URL_CHARS else brief(query, JOURNAL_URL_CHARS),
                status, duration_ms, operation_id, fault, client, asked,
                asked_body if len(asked_body) <= JOURNAL_BODY_BYTES
                else asked_body[:JOURNAL_BODY_BYTES], len(asked_body), answered,
                answer_body if len(answer_body) <= JOURNAL_BODY_BYTES
                else answer_body[:JOURNAL_BODY_BYTES], len(answer_body))
         with self._lock:
-            if len(self._entries) == self.size:
-                self.dropped += 1
+            self._added += 1
             self._entries.append(row)
 
     def rows(self) -> list[_Row]:
@@ -131,7 +138,7 @@ class Journal:
         """Forget every entry, and the count of dropped ones."""
         with self._lock:
             self._entries.clear()
-            self.dropped = 0
+            self._added = 0
 
 
 def as_dict(row: _Row) -> dict[str, Any]:
