@@ -9,20 +9,14 @@ from __future__ import annotations
 import os
 import tempfile
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
+
+import suites.profiles  # noqa: F401  (registers the `ci` and `thorough` profiles)
 
 # pytester drives nested pytest runs in tests/plugin; pytest only allows this at the root.
 # suites.plugin adds the contract suites' options (--contract, --target, ...) and summary.
 pytest_plugins = ["pytester", "suites.plugin"]
 
-settings.register_profile(
-    "ci",
-    max_examples=50,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    print_blob=True,
-)
-settings.register_profile("thorough", max_examples=1000, deadline=None, print_blob=True)
 settings.load_profile("ci")
 
 

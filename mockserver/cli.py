@@ -8,19 +8,22 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import os
 import secrets
 import signal
 import socket
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mockserver.contract.bundled import bundled_contracts, describe_bundled, resolve_contract
 from mockserver.core.limits import HttpLimits
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_CANNOT_LISTEN = 3  # the address or port cannot be bound (in use, not ours): before "ready"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a process manager reports a stop
 CHECKER_MODULES = ("openapi_spec_validator", "mockserver.contract.schema_meta")
@@ -96,16 +99,51 @@ def _machine_names() -> list[str]:
     return [name, *aliases, *addresses]
 
 
+def no_such_contract() -> str:
+    """Why a contract argument names nothing, and what would."""
+    names = ", ".join(bundled_contracts()) or "none"
+    return ("no such file or directory, nor a bundled contract (bundled: " + names
+            + "; or give a contract directory, or its openapi.yaml)")
+
+
+SERVE_EPILOG = """\
+Every option also comes from an environment variable, SPECMOCK_ and its name in capitals
+(--token-ttl: SPECMOCK_TOKEN_TTL; a switch takes true/false), or from specmock.toml in the
+current directory (or the [tool.specmock] table of its pyproject.toml; keys are option names:
+port = 9000). The command line wins over the environment, the environment over the file.
+Exit status: 0 stopped, 1 the contract has problems, 2 bad usage, 3 the address cannot be
+bound (in use; said before any "ready" line), 130/143 interrupted or terminated while starting.
+"""
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("specmock")
+    except Exception:  # running from a checkout that was never installed
+        from mockserver import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (public so the README's usage can be checked against it)."""
     parser = argparse.ArgumentParser(prog="specmock", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"specmock {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="serve a contract as a mock server")
-    serve.add_argument("contract", help="a directory holding openapi.yaml, or the file")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=_port, default=8000)
-    serve.add_argument("--seed", type=int, default=0, help="seed for generated data (default 0)")
+    serve = commands.add_parser(
+        "serve", help="serve a contract as a mock server", epilog=SERVE_EPILOG,
+        formatter_class=_HelpFormatter)
+    serve.add_argument(
+        "contract", help="a bundled contract by name (see `specmock contracts`), a directory "
+        "holding openapi.yaml, or the file")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (0.0.0.0 or :: for every interface)")
+    serve.add_argument("-p", "--port", type=_port, default=8000,
+                       help="port to listen on (0: any free port, shown in the ready line)")
+    serve.add_argument("--seed", type=int, default=0, help="seed for generated data")
     serve.add_argument("--token-ttl", type=_positive_int, help="access-token lifetime in seconds")
     serve.add_argument(
         "--refresh-ttl", type=_positive_int, help="refresh-token lifetime in seconds"
@@ -175,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="ignore the contract's throttle rates (x-specmock.throttle): nothing answers 429",
     )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument("--log-format", choices=["text", "json"], default="text",
+                       help="log lines as text, or one JSON object per line")
     serve.add_argument(
         "--no-check-cache",
         action="store_true",
@@ -183,12 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     proxy = commands.add_parser(
-        "proxy", help="forward to a real server, checking its traffic against a contract"
-    )
-    proxy.add_argument("contract", help="a directory holding openapi.yaml, or the file")
+        "proxy", help="forward to a real server, checking its traffic against a contract",
+        formatter_class=_HelpFormatter)
+    proxy.add_argument(
+        "contract",
+        help="a bundled contract by name, a directory holding openapi.yaml, or the file")
     proxy.add_argument("--upstream", required=True, help="base URL of the real server")
-    proxy.add_argument("--host", default="127.0.0.1")
-    proxy.add_argument("--port", type=_port, default=8000)
+    proxy.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    proxy.add_argument("-p", "--port", type=_port, default=8000, help="port to listen on")
     proxy.add_argument(
         "--rewrite-links",
         action="store_true",
@@ -208,9 +250,44 @@ def build_parser() -> argparse.ArgumentParser:
                                help="run the property-based contract suites (specmock test --help)")
     test.add_argument("suite_args", nargs=argparse.REMAINDER)
 
+    commands.add_parser("contracts", help="list the bundled contracts (name, title, path)")
+
     lint = commands.add_parser("lint", help="check contracts; print file:pointer: message lines")
-    lint.add_argument("paths", nargs="+", help="contract directories or openapi.yaml files")
+    lint.add_argument("paths", nargs="+",
+                      help="bundled contract names, contract directories or openapi.yaml files")
     return parser
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults shown after each option's help; the epilog kept as written."""
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    raise KeyError(name)
+
+
+def parse_arguments(
+    arguments: Sequence[str], environ: Mapping[str, str], cwd: Path
+) -> argparse.Namespace:
+    """The command line, over `SPECMOCK_*` variables, over the configuration file in `cwd`
+    (cli_config.py); raises ConfigError for a default the option does not take."""
+    from mockserver.cli_config import layered_defaults
+
+    parser = build_parser()
+    serve = _subparser(parser, "serve")
+    defaults = layered_defaults(serve, environ, cwd) if arguments[:1] == ["serve"] else {}
+    # A repeatable option's default list would be added to, not replaced, by the command line.
+    repeated = {k: v for k, v in defaults.items() if isinstance(v, list)}
+    serve.set_defaults(**{k: v for k, v in defaults.items() if k not in repeated})
+    args = parser.parse_args(list(arguments))
+    for dest, values in repeated.items():
+        if not getattr(args, dest):
+            setattr(args, dest, values)
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -222,11 +299,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         from suites.cli import main as run_suites
 
         return run_suites(arguments[1:])
-    args = build_parser().parse_args(arguments)
+    from mockserver.cli_config import ConfigError
+
+    try:
+        args = parse_arguments(arguments, os.environ, Path.cwd())
+    except ConfigError as error:
+        print(f"specmock: {error}", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "lint":
         from mockserver.contract import run_lint
 
         return run_lint(list(args.paths), sys.stdout)
+    if args.command == "contracts":
+        for found in describe_bundled():
+            print(f"{found.name}\t{found.title}\t{found.path}")
+        return EXIT_OK
     if args.command == "proxy":
         from mockserver.proxy.cli import run_proxy
 
@@ -270,20 +357,60 @@ def _signals_deferred() -> Iterator[None]:
         raise KeyboardInterrupt if arrived[0] == signal.SIGINT else TerminatedError
 
 
+def url_host(host: str) -> str:
+    """`host` as it stands in a URL: an IPv6 address in brackets."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (raises OSError: in use, not ours to bind). It listens only
+    once the mock is about to say "ready" (`sock.listen()`), so until then a client's connection
+    is refused, as readiness probes expect, instead of waiting in the backlog."""
+    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                               flags=socket.AI_PASSIVE)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _logging(args: argparse.Namespace) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if args.log_format == "json":
+        from mockserver.engine.access import JsonLogFormatter
+
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        handlers=[handler])
+
+
 def _serve(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(asctime)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
-    if not Path(args.contract).exists():
-        print(
-            f"specmock: {args.contract}: no such file or directory "
-            "(give a contract directory such as contracts/dmlf, or its openapi.yaml)",
-            file=sys.stderr,
-        )
+    _logging(args)
+    if not resolve_contract(args.contract).exists():
+        print(f"specmock: {args.contract}: {no_such_contract()}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        listening = bind(args.host, args.port)
+    except OSError as error:
+        print(f"specmock: cannot listen on {url_host(args.host)}:{args.port}: "
+              f"{error.strerror or error}", file=sys.stderr)
+        return EXIT_CANNOT_LISTEN
+    try:
+        return _serve_on(args, listening, started)
+    finally:
+        listening.close()
+
+
+def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float) -> int:
+    port = int(listening.getsockname()[1])
     # A child forked now imports the OpenAPI checker while this process loads the contract;
     # it then checks the contract while the engine and the server are imported and the
     # contract compiled (core/prewarmed.py, contract/parallel.py). Hence the late imports.
@@ -293,7 +420,7 @@ def _serve(args: argparse.Namespace) -> int:
     with _signals_deferred():
         from mockserver.contract import load_contract, start_checks
 
-    loaded = load_contract(Path(args.contract))
+    loaded = load_contract(resolve_contract(args.contract))
     checks = start_checks(loaded, remember=not args.no_check_cache, prewarmed=prewarmed)
     with _signals_deferred():
         from mockserver.engine.app import ContractError, MockEngine
@@ -319,7 +446,7 @@ def _serve(args: argparse.Namespace) -> int:
         http=HttpLimits(max_url_bytes=args.max_url_bytes, max_header_bytes=args.max_header_bytes,
                         max_header_count=args.max_headers, request_timeout=args.request_timeout,
                         idle_timeout=args.idle_timeout, max_connections=args.max_connections),
-        public_url=(args.public_url or [f"http://{args.host}:{args.port}"])[0].rstrip("/"),
+        public_url=(args.public_url or [f"http://{url_host(args.host)}:{port}"])[0].rstrip("/"),
         throttle=not args.no_throttle,
     )
     try:
@@ -341,10 +468,16 @@ def _serve(args: argparse.Namespace) -> int:
               f"{str(error).splitlines()[0] if str(error) else ''} (please report this with "
               "the contract: `specmock lint` should have found it)", file=sys.stderr)
         return EXIT_PROBLEMS
+    try:
+        listening.listen(2048)
+    except OSError as error:
+        print(f"specmock: cannot listen on {url_host(args.host)}:{port}: {error.strerror}",
+              file=sys.stderr)
+        return EXIT_CANNOT_LISTEN
     operations = sum(len(m) for m in engine.contract.routes.values())
     print(
         f"specmock: serving {engine.contract.title!r} ({operations} operations) on "
-        f"http://{args.host}:{args.port} - ready in {time.perf_counter() - started:.2f}s; "
+        f"http://{url_host(args.host)}:{port} - ready in {time.perf_counter() - started:.2f}s; "
         f"admin API at /__specmock/",
         file=sys.stderr,
         flush=True,
@@ -354,12 +487,11 @@ def _serve(args: argparse.Namespace) -> int:
               f"(reset, clock, journal, uploads) needs the header X-Specmock-Token: "
               f"{admin_token}", file=sys.stderr, flush=True)
     try:
-        serve_forever(engine, args.host, args.port)
+        serve_forever(engine, args.host, port, sock=listening)
     except OSError as error:
-        print(
-            f"specmock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr
-        )
-        return EXIT_PROBLEMS
+        print(f"specmock: cannot listen on {url_host(args.host)}:{port}: {error.strerror}",
+              file=sys.stderr)
+        return EXIT_CANNOT_LISTEN
     print("specmock: stopped", file=sys.stderr)
     return EXIT_OK
 

@@ -2,7 +2,8 @@
 
 Fixtures (override any of them in your conftest.py):
 
-- `specmock_contract`: path of the contract to serve; override it (default: none, with a message).
+- `specmock_contract`: the contract to serve, a bundled one by name (`"dmlf"`) or a path;
+  override it (default: none, with a message).
 - `specmock_options`: `EngineOptions` for the served mock (default: responses checked against the
   contract, throttling off since tests log in many times; `pytest --specmock-throttle` turns the
   contract's declared rates on).
@@ -21,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from mockserver.contract.bundled import resolve_contract
 from mockserver.engine.app import MockEngine
 from mockserver.engine.options import EngineOptions
 from mockserver.testing import MockPool, RunningMock, mounted_contract
@@ -28,11 +30,13 @@ from mockserver.testing import MockPool, RunningMock, mounted_contract
 
 @pytest.fixture(scope="session")
 def specmock_contract() -> str:
-    """The contract to serve. Override in your conftest.py, e.g. `return "contracts/dmlf"`."""
+    """The contract to serve: a bundled contract's name or a path. Override it in your
+    conftest.py, e.g. `return "dmlf"`."""
     raise pytest.UsageError(
-        "specmock: override the `specmock_contract` fixture with the path of your contract, e.g.\n"
+        "specmock: override the `specmock_contract` fixture with your contract (a path, or a "
+        "bundled contract's name), e.g.\n"
         "    @pytest.fixture(scope='session')\n"
-        "    def specmock_contract(): return 'contracts/dmlf'"
+        "    def specmock_contract(): return 'dmlf'"
     )
 
 
@@ -78,6 +82,6 @@ def specmock_httpserver(
     httpserver: Any, specmock_contract: str, specmock_options: EngineOptions
 ) -> Iterator[Any]:
     """pytest-httpserver's server answering from the contract where no expectation matches."""
-    engine = MockEngine.from_path(specmock_contract, specmock_options)
+    engine = MockEngine.from_path(resolve_contract(specmock_contract), specmock_options)
     with mounted_contract(httpserver, engine):
         yield httpserver

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.behaviours.faults import FaultRule
+from mockserver.contract.bundled import resolve_contract
 from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request
 from mockserver.engine.app import MockEngine
@@ -90,6 +91,7 @@ class MockPool:
         """The running mock for this contract and these options (started if needed); without
         options, responses are checked and throttling is off (tests log in many times)."""
         options = options or EngineOptions(check_responses=True, throttle=False)
+        contract = resolve_contract(contract)
         key = (str(Path(contract).resolve()), repr(replace(options, clock=None)))
         if key not in self.running:
             engine = MockEngine.from_path(contract, replace(options, clock=ControllableClock()))

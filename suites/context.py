@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from mockserver.contract.bundled import bundled_root, siren_schema
 from mockserver.engine.options import EngineOptions
 from mockserver.suites_support import ContractModel
 from mockserver.testing import MockPool
 from suites.ledger import TokenLedger
 
 ROOT = Path(__file__).resolve().parents[1]
-BUNDLED = ROOT / "contracts"
-SIREN_SCHEMA = BUNDLED / "siren" / "entity.schema.json"
+BUNDLED = bundled_root()
+"""The bundled contracts: the checkout's contracts/, or the copy inside an installed wheel."""
+SIREN_SCHEMA = siren_schema()
 ENV = {
     "contract": "SPECMOCK_CONTRACT",
     "target": "SPECMOCK_TARGET",

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from suites.context import ENV, SuiteOptions, SuiteSession, SuiteUsageError
+from suites.profiles import PROFILES, load_run_profile
 
 SUITES = ("conformance", "auth", "pagination", "siren", "crud")
 _SESSION: SuiteSession | None = None
@@ -55,6 +56,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         f"(env {ENV['token_budget']}; default: the contract's x-specmock.throttle on a "
         "deployment, unlimited on the bundled mock)",
     )
+    # Set by `specmock test` (suites/cli.py); a plain pytest run uses --hypothesis-profile.
+    group.addoption("--specmock-profile", choices=PROFILES, help="hypothesis profile to load")
+    group.addoption("--specmock-max-examples", type=int,
+                    help="max_examples instead of the profile's (with --specmock-profile)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,6 +82,27 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     _SESSION = SuiteSession(options)
     _RESULTS.tallies.clear()
+    profile = config.getoption("specmock_profile")
+    if profile is not None:
+        load_run_profile(profile, config.getoption("specmock_max_examples"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give each schemathesis case the operation in its id (`test_conformance_dmlf[GET /x/]`).
+
+    schemathesis names its items after the operation, but pytest >= 9.2 builds node ids from
+    the function name and parameters only, so every operation of a contract shared one id (and
+    one JUnit case name). The id is what reports, JUnit XML and xdist go by.
+    """
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if not label or item.nodeid.endswith("]"):
+            continue
+        ident = getattr(item, "_id", None)
+        if ident is not None and hasattr(ident, "with_params"):  # pytest >= 9.2's NodeId
+            item._id = ident.with_params(label)
+        else:  # earlier pytest kept the id as a string
+            item._nodeid = f"{item.nodeid}[{label}]"  # type: ignore[attr-defined]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -152,7 +178,9 @@ def owner_of(nodeid: str) -> tuple[str, str] | None:
     Read from the id alone (suites/test_<suite>.py, the contract name as a parameter or as the
     conformance function's suffix), so it also works for reports from xdist workers.
     """
-    found = re.match(r"(?:.*/)?suites/test_(\w+)\.py::(\w+)(\[[^\]]*\])?", nodeid)
+    # suites/test_<suite>.py from a checkout; test_<suite>.py from `specmock test`, whose
+    # rootdir is the suites' own folder.
+    found = re.match(r"(?:(?:.*/)?suites/)?test_(\w+)\.py::(\w+)(\[[^\]]*\])?", nodeid)
     if found is None:
         return None
     suite, function, params = found.group(1), found.group(2), found.group(3) or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mockserver.contract.bundle import bundle
+from mockserver.contract.bundled import resolve_contract
 from mockserver.contract.diagnostics import Diagnostic, error
 from mockserver.contract.files import FileCache, Unreadable
 from mockserver.contract.model import LoadedContract
@@ -14,8 +15,9 @@ ROOT_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
 
 
 def find_root(path: str | Path) -> Path | Diagnostic:
-    """The root file of the contract at `path` (a directory or a file), or why there is none."""
-    path = Path(path)
+    """The root file of the contract at `path` (a directory or a file, or a bundled contract's
+    short name such as `dmlf`), or why there is none."""
+    path = resolve_contract(path)
     if path.is_dir():
         for name in ROOT_NAMES:
             if (path / name).is_file():

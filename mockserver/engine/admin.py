@@ -19,6 +19,8 @@ from mockserver.core.exchange import Request, Response
 from mockserver.core.limits import brief, whole_number
 from mockserver.core.problems import ApiError
 from mockserver.engine.errors import ErrorRenderer
+from mockserver.engine.journal_query import ACCEPTED as ACCEPTED_QUERY
+from mockserver.engine.journal_query import QueryError, compile_query
 
 if TYPE_CHECKING:
     from mockserver.engine.app import MockEngine
@@ -84,6 +86,15 @@ def _body(request: Request, accepted: str = "") -> Any:
                        pointer="/body") from None
 
 
+def _journal_query(request: Request) -> Callable[[tuple[Any, ...]], bool]:
+    """The query in a find or count request; a 400 saying what is accepted when it is wrong."""
+    query = _body(request, ACCEPTED_QUERY)
+    try:
+        return compile_query(query)
+    except QueryError as error:
+        raise ApiError("badRequest", str(error), pointer=error.pointer) from None
+
+
 class AdminApi:
     """Routes admin requests; answers problem+json for anything it does not know."""
 
@@ -96,6 +107,8 @@ class AdminApi:
             ("GET", "state"): self.state,
             ("GET", "journal"): self.journal,
             ("DELETE", "journal"): self.clear_journal,
+            ("POST", "journal/find"): self.find_in_journal,
+            ("POST", "journal/count"): self.count_in_journal,
             ("GET", "clock"): self.clock,
             ("POST", "clock"): self.change_clock,
             ("GET", "datasets"): self.datasets,
@@ -195,8 +208,21 @@ class AdminApi:
                       "limit": limit, "records": collection.page(offset, limit)})
 
     def journal(self, request: Request) -> Response:
-        """The request journal, oldest first."""
-        return _json({"entries": self.engine.journal.entries()})
+        """The request journal, oldest first, with how many older entries it dropped."""
+        journal = self.engine.journal
+        return _json({"entries": journal.entries(), "dropped": journal.dropped,
+                      "maxEntries": journal.size})
+
+    def find_in_journal(self, request: Request) -> Response:
+        """The journal entries a query matches (journal_query.py), oldest first."""
+        found = self.engine.journal.entries(_journal_query(request))
+        return _json({"entries": found, "count": len(found),
+                      "dropped": self.engine.journal.dropped})
+
+    def count_in_journal(self, request: Request) -> Response:
+        """How many journal entries a query matches."""
+        return _json({"count": self.engine.journal.count(_journal_query(request)),
+                      "dropped": self.engine.journal.dropped})
 
     def clear_journal(self, request: Request) -> Response:
         """Forget the journal."""
@@ -247,7 +273,8 @@ class AdminApi:
             "datasets": None if cache is None else {
                 "count": cache.count, "maxSets": cache.max_sets,
                 "bytes": cache.bytes, "maxBytes": cache.max_bytes},
-            "journal": {"count": len(journal), "maxEntries": journal.size},
+            "journal": {"count": len(journal), "maxEntries": journal.size,
+                        "dropped": journal.dropped},
         })
 
     def datasets(self, request: Request) -> Response:

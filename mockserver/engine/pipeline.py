@@ -38,6 +38,7 @@ from mockserver.core.exchange import Request, Response
 from mockserver.core.limits import brief, rememberable
 from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
+from mockserver.engine.access import reason_of
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
 from mockserver.engine.journal import Journal
 from mockserver.engine.mediatypes import is_json
@@ -54,7 +55,8 @@ ROUTE_CACHE_SIZE = 4096
 # How many (record, base URL) pairs keep their encoded body remembered (oldest forgotten first).
 RECORD_BODY_CACHE_SIZE = 4096
 _INFO = logging.INFO
-_ACCESS_FORMAT = '"%s %s%s" %d %.1fms'
+_ACCESS_FORMAT = '%s "%s %s%s" %d %.1fms%s'
+"""client "METHOD path?query" status time, and for a 4xx ` - why` (engine/access.py)."""
 
 
 class Pipeline:
@@ -319,17 +321,23 @@ class Pipeline:
             elapsed_ms,
             operation.operation_id if operation else None,
             fault,
+            request,
+            response,
         )
         if access_log.isEnabledFor(_INFO):
-            _log_access(request, response.status, elapsed_ms)
+            _log_access(request, response, elapsed_ms)
 
 
-def _log_access(request: Request, status: int, elapsed_ms: float) -> None:
+def _log_access(request: Request, response: Response, elapsed_ms: float) -> None:
     """One access-log line, through `logging` (its handlers and format decide the rest) but
     without the cost `Logger.info` adds per call: no walk up the stack for the caller's file
     and line (an access line names the request, not our source)."""
     query = f"?{request.query_string}" if request.query_string else ""
-    args = (request.method, request.path, query, status, elapsed_ms)
+    status = response.status
+    reason = reason_of(status, response.body) if 400 <= status < 500 else ""
+    # The order is engine/access.py's ACCESS_FIELDS (the JSON log format reads it).
+    args = (request.client or "-", request.method, request.path, query, status, elapsed_ms,
+            f" - {reason}" if reason else "")
     record = access_log.makeRecord(
         access_log.name, _INFO, __file__, 0, _ACCESS_FORMAT, args, None, "access"
     )

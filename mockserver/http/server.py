@@ -172,10 +172,13 @@ class _ForegroundServer(uvicorn.Server):
 
 
 def serve_forever(
-    engine: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning"
+    engine: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning",
+    sock: socket.socket | None = None,
 ) -> None:
-    """Serve until Ctrl-C or SIGTERM, draining open connections, then return."""
-    _ForegroundServer(_config(engine, host, port, log_level)).run()
+    """Serve until Ctrl-C or SIGTERM, draining open connections, then return; on `sock`, a
+    socket already bound and listening, if given (so a busy port shows before "ready")."""
+    _ForegroundServer(_config(engine, host, port, log_level)).run(
+        sockets=[sock] if sock is not None else None)
 
 
 def serve_app_forever(

@@ -20,13 +20,16 @@ def run_proxy(args: argparse.Namespace) -> int:
         print(f"specmock: --upstream {args.upstream!r} is not an http(s) URL, e.g. "
               "https://staging.example/", file=sys.stderr)
         return EXIT_USAGE
-    if not Path(args.contract).exists():
-        print(f"specmock: {args.contract}: no such file or directory", file=sys.stderr)
+    from mockserver.contract.bundled import resolve_contract
+
+    if not resolve_contract(args.contract).exists():
+        print(f"specmock: {args.contract}: no such file or directory, nor a bundled contract",
+              file=sys.stderr)
         return EXIT_USAGE
     from mockserver.engine.app import ContractError, MockEngine
 
     try:
-        engine = MockEngine.from_path(args.contract)
+        engine = MockEngine.from_path(resolve_contract(args.contract))
     except ContractError as error:
         for line in error.lines:
             print(line, file=sys.stderr)

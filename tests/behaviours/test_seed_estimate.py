@@ -70,7 +70,7 @@ def test_serve_refuses_a_hundred_million_aliquots_in_one_line() -> None:
     # When serve is asked for far more records than fit in memory
     result = subprocess.run(
         [sys.executable, "-m", "mockserver.cli", "serve", "contracts/freezerworks",
-         "--port", "1", "--seed-scale", "aliquots=1000000000"],
+         "--port", "0", "--seed-scale", "aliquots=1000000000"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
 
     # Then it refuses before seeding: one line, a usage exit, no traceback

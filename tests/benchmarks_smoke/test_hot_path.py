@@ -173,12 +173,16 @@ def test_the_journal_keeps_rows_and_reads_them_as_before() -> None:
     journal.record(JournalEntry(1.0, "GET", "/a", "", 200, 0.5, "op"))
     journal.add(2.0, "POST", "/b", "x=1", 201, 0.123456, None)
     journal.add(3.0, "GET", "/c", "", 404, 1.0, None)
+    nothing = {"headers": {}, "body": "", "bodyBytes": 0, "truncated": False}
     assert journal.entries() == [
-        {"time": 2.0, "method": "POST", "path": "/b", "query": "x=1", "status": 201,
-         "duration_ms": 0.123, "operation_id": None},
-        {"time": 3.0, "method": "GET", "path": "/c", "query": "", "status": 404,
-         "duration_ms": 1.0, "operation_id": None},
+        {"time": "1970-01-01T00:00:02.000Z", "epoch": 2.0, "method": "POST", "path": "/b",
+         "query": "x=1", "status": 201, "duration_ms": 0.123, "operation_id": None,
+         "client": "", "request": nothing, "response": nothing},
+        {"time": "1970-01-01T00:00:03.000Z", "epoch": 3.0, "method": "GET", "path": "/c",
+         "query": "", "status": 404, "duration_ms": 1.0, "operation_id": None, "client": "",
+         "request": nothing, "response": nothing},
     ]
+    assert journal.dropped == 1
     journal.clear()
     assert journal.entries() == []
 

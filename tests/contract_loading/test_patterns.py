@@ -47,7 +47,7 @@ def test_serve_refuses_such_a_contract_in_lines_not_a_traceback(write: Write,
                                                                 tmp_path: Path) -> None:
     contract = write("openapi.yaml", openapi(PATHS))
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "serve", str(contract), "--port", "1"],
+        [sys.executable, "-m", "mockserver.cli", "serve", str(contract), "--port", "0"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

@@ -55,8 +55,8 @@ def test_a_missing_contract_is_one_line_and_exit_2() -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "specmock: no/such/dir: no such file or directory (give a contract directory such as "
-        "contracts/dmlf, or its openapi.yaml)"
+        "specmock: no/such/dir: no such file or directory, nor a bundled contract (bundled: "
+        "dmlf, freezerworks; or give a contract directory, or its openapi.yaml)"
     ]
 
 
@@ -106,7 +106,7 @@ def test_a_signal_while_starting_exits_with_one_line(sent: int, code: int, line:
     # Given a start that takes seconds (a million seeded aliquots)
     process = subprocess.Popen(
         [sys.executable, "-m", "mockserver.cli", "serve", "contracts/freezerworks", "--quiet",
-         "--port", "1", "--seed-scale", "aliquots=1000000"],
+         "--port", "0", "--seed-scale", "aliquots=1000000"],
         cwd=ROOT, stderr=subprocess.PIPE,
     )
     try:

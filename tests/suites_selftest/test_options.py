@@ -90,7 +90,7 @@ def test_specmock_test_builds_the_pytest_command_line() -> None:
         ["--contract", "contracts/dmlf"],
         ["--target", "http://h/"],
         ["--junitxml", "out.xml"],
-        ["--hypothesis-profile", "thorough"],
+        ["--specmock-profile", "thorough"],
     ):
         assert any(args[i : i + 2] == pair for i in range(len(args))), pair
     assert args[-1] == "-x"
