@@ -30,7 +30,8 @@ CHECKER_MODULES = ("openapi_spec_validator", "mockserver.contract.schema_meta")
 """What the OpenAPI check imports: a prewarmed child imports it while the contract loads."""
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (one-line error otherwise)."""
     try:
         value = int(text)
     except ValueError:
@@ -41,7 +42,7 @@ def _positive_int(text: str) -> int:
 
 
 def _port(text: str) -> int:
-    value = _positive_int(text) if text != "0" else 0
+    value = positive_int(text) if text != "0" else 0
     if value > 65535:
         raise argparse.ArgumentTypeError(f"a port is at most 65535, got {value}")
     return value
@@ -144,11 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("-p", "--port", type=_port, default=8000,
                        help="port to listen on (0: any free port, shown in the ready line)")
     serve.add_argument("--seed", type=int, default=0, help="seed for generated data")
-    serve.add_argument("--token-ttl", type=_positive_int, help="access-token lifetime in seconds")
+    serve.add_argument("--token-ttl", type=positive_int, help="access-token lifetime in seconds")
     serve.add_argument(
-        "--refresh-ttl", type=_positive_int, help="refresh-token lifetime in seconds"
+        "--refresh-ttl", type=positive_int, help="refresh-token lifetime in seconds"
     )
-    serve.add_argument("--dataset-ttl", type=_positive_int, help="data-set id lifetime in seconds")
+    serve.add_argument("--dataset-ttl", type=positive_int, help="data-set id lifetime in seconds")
     serve.add_argument(
         "--offset-unit",
         choices=["records", "pages"],
@@ -164,13 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--max-body",
-        type=_positive_int,
+        type=positive_int,
         default=10 * 1024 * 1024,
         help="largest accepted request body in bytes (larger: 413)",
     )
     serve.add_argument(
         "--max-file-store",
-        type=_positive_int,
+        type=positive_int,
         default=256 * 1024 * 1024,
         metavar="BYTES",
         help="bytes of uploads kept at once (past it a write with files: 413)",
@@ -188,19 +189,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--any-host", action="store_true",
         help="accept any well-formed Host (links then point wherever a client says)")
     limits = HttpLimits()
-    serve.add_argument("--max-url-bytes", type=_positive_int, default=limits.max_url_bytes,
+    serve.add_argument("--max-url-bytes", type=positive_int, default=limits.max_url_bytes,
                        metavar="BYTES", help="longest request target (longer: 414)")
-    serve.add_argument("--max-header-bytes", type=_positive_int,
+    serve.add_argument("--max-header-bytes", type=positive_int,
                        default=limits.max_header_bytes, metavar="BYTES",
                        help="longest header field (longer: 431)")
-    serve.add_argument("--max-headers", type=_positive_int, default=limits.max_header_count,
+    serve.add_argument("--max-headers", type=positive_int, default=limits.max_header_count,
                        metavar="N", help="most header fields of a request (more: 431)")
-    serve.add_argument("--request-timeout", type=_positive_int,
+    serve.add_argument("--request-timeout", type=positive_int,
                        default=int(limits.request_timeout), metavar="S",
                        help="seconds a request may take to arrive in full (then: 408)")
-    serve.add_argument("--idle-timeout", type=_positive_int, default=int(limits.idle_timeout),
+    serve.add_argument("--idle-timeout", type=positive_int, default=int(limits.idle_timeout),
                        metavar="S", help="seconds a connection may stay silent (then: closed)")
-    serve.add_argument("--max-connections", type=_positive_int, metavar="N",
+    serve.add_argument("--max-connections", type=positive_int, metavar="N",
                        help="open connections beyond which requests but the health check get "
                        "503 (default: the descriptor limit less 64)")
     serve.add_argument(
@@ -242,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write what was seen as examples and seed records (secrets redacted) into DIR",
     )
     proxy.add_argument(
-        "--timeout", type=_positive_int, default=30, help="seconds to wait for the upstream"
+        "--timeout", type=positive_int, default=30, help="seconds to wait for the upstream"
     )
     proxy.add_argument("--quiet", action="store_true", help="no per-violation log lines")
 

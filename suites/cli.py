@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+from mockserver.cli import positive_int
+
 SUITES_DIR = Path(__file__).resolve().parent
 ROOT = SUITES_DIR.parent
 INI = SUITES_DIR / "pytest.ini"
@@ -71,24 +73,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--suite", action="append", choices=SUITE_NAMES, help="run only these")
     p.add_argument("--profile", default="ci", choices=PROFILES,
                    help="hypothesis profile: ci (50 examples), thorough (1000)")
-    p.add_argument("--max-examples", type=_positive, metavar="N",
+    p.add_argument("--max-examples", type=positive_int, metavar="N",
                    help="examples per property instead of the profile's")
     p.add_argument("--seed", type=int, help="hypothesis seed, to replay a run")
-    p.add_argument("--workers", type=_positive, metavar="N",
+    p.add_argument("--workers", type=positive_int, metavar="N",
                    help="run in N processes (pytest-xdist)")
     p.add_argument("--junitxml", metavar="PATH", help="write JUnit XML here")
     p.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
     return p
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
 
 
 def pytest_args(argv: Sequence[str]) -> list[str]:

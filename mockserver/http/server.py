@@ -39,35 +39,20 @@ def _config(engine: Any, host: str, port: int, log_level: str) -> uvicorn.Config
     # The protocol answers from `app.engine`; the ASGI app is what uvicorn is configured with
     # (and what answers where httptools is missing).
     app = AsgiApp(engine, engine.options.max_body_bytes)
-    # Our pipeline logs one line per request itself; uvicorn's access log would double it.
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=False,
-        lifespan="off",
-        server_header=False,
-        date_header=False,
-        ws="none",
-        http=_protocol_class(),
-        timeout_keep_alive=engine.options.http.idle_timeout,
-    )
+    return _uvicorn_config(app, host, port, log_level, lifespan="off", http=_protocol_class(),
+                           timeout_keep_alive=engine.options.http.idle_timeout)
 
 
 def _app_config(app: Any, host: str, port: int, log_level: str) -> uvicorn.Config:
     """An ASGI app of our own other than the engine's (the proxy), on uvicorn's usual path."""
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=False,
-        lifespan="on",
-        server_header=False,
-        date_header=False,
-        ws="none",
-    )
+    return _uvicorn_config(app, host, port, log_level, lifespan="on")
+
+
+def _uvicorn_config(app: Any, host: str, port: int, log_level: str,
+                    **settings: Any) -> uvicorn.Config:
+    # Our own code logs one line per request; uvicorn's access log would double it.
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
+                          server_header=False, date_header=False, ws="none", **settings)
 
 
 class StepBufferedStream:
