@@ -55,16 +55,7 @@ class ErrorRenderer:
     def _merged(template: Any, violations: list[Any], values: dict[str, Any]) -> Any:
         """The template rendered per violation, objects merged and lists joined in order."""
         merged: Any = None
-        for violation in violations:
-            one = render_template(
-                template,
-                {
-                    **values,
-                    "detail": violation.message,
-                    "field": violation.field or "non_field_errors",
-                    "pointer": violation.pointer,
-                },
-            )
+        for one in _per_violation(template, violations, values):
             merged = one if merged is None else merge_bodies(merged, one)
         return merged
 
@@ -73,18 +64,7 @@ class ErrorRenderer:
         violations = getattr(error, "violations", None) or []
         if not violations:
             return [render_template(self._item, values)]
-        return [
-            render_template(
-                self._item,
-                {
-                    **values,
-                    "detail": v.message,
-                    "field": v.field or "non_field_errors",
-                    "pointer": v.pointer,
-                },
-            )
-            for v in violations
-        ]
+        return _per_violation(self._item, violations, values)
 
     def _values(self, error: ApiError, request: Request) -> dict[str, Any]:
         query = f"?{request.query_string}" if request.query_string else ""
@@ -116,6 +96,15 @@ class ErrorRenderer:
         if violations:
             problem["errors"] = [{"pointer": v.pointer, "detail": v.message} for v in violations]
         return problem
+
+
+def _per_violation(template: Any, violations: list[Any], values: dict[str, Any]) -> list[Any]:
+    """`template` rendered once per violation, each with its own detail, field and pointer."""
+    return [
+        render_template(template, {**values, "detail": v.message,
+                                   "field": v.field or "non_field_errors", "pointer": v.pointer})
+        for v in violations
+    ]
 
 
 def merge_bodies(first: Any, second: Any) -> Any:
