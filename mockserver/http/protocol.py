@@ -21,6 +21,7 @@ content-length; HTTP/1.0 and `Connection: close` close the connection after the 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import resource
 from collections import deque
@@ -45,6 +46,7 @@ _HEALTH = b"/__specmock/health"
 DESCRIPTOR_RESERVE = 64
 
 
+@functools.lru_cache(maxsize=8)  # asked per connection; the answer is the process's
 def connection_cap(limits: HttpLimits) -> int:
     """Connections beyond which requests get 503: the configured cap, else the descriptor
     limit less `DESCRIPTOR_RESERVE`."""
