@@ -11,7 +11,7 @@ from mockserver.contract.diagnostics import Diagnostic, error
 from mockserver.contract.files import FileCache, Unreadable
 from mockserver.contract.model import LoadedContract
 from mockserver.contract.resolver import Location, Resolver
-from mockserver.contract.swagger import Moves, convert, is_swagger
+from mockserver.contract.swagger import Moves, convert, finish, is_swagger
 
 ROOT_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
 
@@ -44,8 +44,8 @@ def load_contract(path: str | Path) -> LoadedContract:
     if isinstance(loaded, Unreadable) or not isinstance(loaded.data, dict):
         problems = list(files.diagnostics) or [_not_a_document(root_file, loaded)]
         return LoadedContract(root_file, {}, tuple(problems), files.paths, loaded=False)
-    data, moves = loaded.data, cast(Moves, {})
-    if is_swagger(data):  # its own references are then resolved in what it was converted to
+    data, moves, swagger = loaded.data, cast(Moves, {}), is_swagger(loaded.data)
+    if swagger:  # its own references are then resolved in what it was converted to
         data, moves = convert(data)
         files.replace(root_file, data)
     try:
@@ -53,9 +53,10 @@ def load_contract(path: str | Path) -> LoadedContract:
     except RecursionError:  # absurdly deep nesting, or a YAML alias that contains itself
         problem = error(root_file, "", "the document is nested too deeply to load")
         return LoadedContract(root_file, {}, (*files.diagnostics, problem), files.paths, False)
+    document = finish(result.document) if swagger else result.document
     diagnostics = (*files.diagnostics, *result.diagnostics)
     origins = {**{new: Location(root_file, old) for new, old in moves.items()}, **result.origins}
-    return LoadedContract(root_file, result.document, diagnostics, files.paths, True, origins)
+    return LoadedContract(root_file, document, diagnostics, files.paths, True, origins)
 
 
 def _not_a_document(root_file: Path, loaded: object) -> Diagnostic:

@@ -224,6 +224,28 @@ class _Converter:
         return out
 
 
+def finish(document: dict[str, Any]) -> dict[str, Any]:
+    """The bundled conversion with the Swagger-shaped parameters other files held (a `$ref` to
+    `parameters.yaml#/limit` is bundled as written: `type` and all, no `schema`) converted too."""
+    converter = _Converter({})
+    components = _dict(document.get("components"))
+    for name, parameter in _dict(components.get("parameters")).items():
+        if _swagger_shaped(parameter):
+            components["parameters"][name] = converter.parameter(parameter)
+    for item in _dict(document.get("paths")).values():
+        for node in [item, *(op for m, op in _dict(item).items() if m in METHODS)]:
+            parameters = node.get("parameters") if isinstance(node, dict) else None
+            if isinstance(parameters, list):
+                node["parameters"] = [converter.parameter(p) if _swagger_shaped(p) else p
+                                      for p in parameters]
+    return document
+
+
+def _swagger_shaped(parameter: Any) -> bool:
+    return (isinstance(parameter, dict) and "in" in parameter and "schema" not in parameter
+            and "content" not in parameter and "$ref" not in parameter)
+
+
 def _header(header: Any) -> dict[str, Any]:
     header = _dict(header)
     out = {k: v for k, v in header.items() if k not in _PARAMETER_SCHEMA_KEYS

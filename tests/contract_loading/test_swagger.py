@@ -144,3 +144,23 @@ def test_a_problem_in_a_moved_part_is_placed_where_it_was_written(write: Write) 
     line = next(i for i, text in lines if "id: {type: integer}" in text)
     assert problems[0].line == line
     assert load_contract(path).document["openapi"] == "3.0.3"
+
+
+def test_parameters_in_another_file_are_converted_too(write: Write) -> None:
+    # Given a Swagger document whose query parameter is a $ref into another file
+    write("params.yaml", "limit: {name: limit, in: query, type: integer, maximum: 5}\n")
+    path = write("swagger.yaml", textwrap.dedent("""\
+        swagger: '2.0'
+        info: {title: Split, version: '1'}
+        paths:
+          /things:
+            get:
+              parameters: [{$ref: 'params.yaml#/limit'}]
+              responses: {'200': {description: ok, schema: {type: array, items: {}}}}
+        """))
+    # When it is linted and served
+    assert lint_contract(path) == []
+    engine = MockEngine.from_path(path)
+    # Then the parameter from the other file is validated
+    assert engine.handle(Request("GET", "/things", "limit=6", headers=HOST)).status == 400
+    assert engine.handle(Request("GET", "/things", "limit=5", headers=HOST)).status == 200
