@@ -97,7 +97,5 @@ def _problem_for(
     contract: LoadedContract, problems: list[Diagnostic], pointer: str, target: str
 ) -> Diagnostic:
     file, source_pointer = contract.locate(pointer)
-    for problem in problems:
-        if problem.file == file and problem.pointer == source_pointer:
-            return problem
-    return located([contract.diagnostic(pointer, f"unresolvable $ref {target!r}")])[0]
+    found = next((p for p in problems if p.file == file and p.pointer == source_pointer), None)
+    return located([found or contract.diagnostic(pointer, f"unresolvable $ref {target!r}")])[0]

@@ -90,17 +90,30 @@ class MockEngine:
         from mockserver.contract.positions import located
         from mockserver.contract.servable import is_fatal, unservable_operations
 
-        checked = checks.result() if loaded.loaded else []
-        problems = all_problems(loaded, checked)
+        # Compiled while the checks run (maybe in a child): the problems that make operations
+        # unservable are the loader's (a $ref naming nothing), known already.
+        engine: MockEngine | None = None
+        failure: Exception | None = None
+        if loaded.loaded and not (strict and loaded.diagnostics):
+            unservable = unservable_operations(loaded, list(loaded.diagnostics))
+            try:
+                engine = cls(loaded.document, options,
+                             {key: str(d) for key, d in unservable.items()})
+            except Exception as exc:  # reported below, after the checks have had their say
+                failure = exc
+        problems = all_problems(loaded, checks.result() if loaded.loaded else [])
         fatal = problems if strict else [d for d in problems if is_fatal(d, loaded)]
         if fatal or not loaded.loaded:
             raise ContractError([str(d) for d in problems], fatal=len(fatal or problems))
-        unservable = unservable_operations(loaded, problems)
-        engine = cls(loaded.document, options, {key: str(d) for key, d in unservable.items()})
+        if failure is not None:
+            raise failure
+        assert engine is not None
         failed = [loaded.diagnostic(f"/paths/{escape(template)}/{method.lower()}",
                                     f"this operation cannot be compiled: {reason}")
                   for (template, method), reason in engine.contract.compile_failures.items()]
-        engine.problems = [*problems, *located(failed)] if failed else problems
+        if strict and failed:
+            raise ContractError([str(d) for d in located(failed)])
+        engine.problems = [*problems, *located(failed)]
         return engine
 
     def handle(self, request: Request) -> Response:
