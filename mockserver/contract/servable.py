@@ -6,7 +6,7 @@ Most problems (a missing `info` or response `description`, `example` beside `exa
 servable: they are warnings, as in Prism. Two kinds are not:
 
 - fatal ones (`is_fatal`): a document that could not be read, is not OpenAPI of a version the
-  mock reads, or whose `x-specmock` declarations are wrong. Those declarations are the mock's
+  mock reads, whose `paths` is not a mapping, or whose `x-specmock` declarations are wrong. Those declarations are the mock's
   own behaviour language; serving a half-understood declaration (a collection without its id,
   a token endpoint without users) would answer wrongly without saying so, and a contract that
   uses them is written for specmock, so it can be fixed.
@@ -37,7 +37,9 @@ def is_fatal(diagnostic: Diagnostic, contract: LoadedContract) -> bool:
     if not diagnostic.is_error:
         return False
     tokens = parse_pointer(diagnostic.pointer) if diagnostic.pointer.startswith("/") else ()
-    return EXTENSION in tokens or (tokens[:1] == ("openapi",) and not _known_version(contract))
+    if EXTENSION in tokens or tokens == ("paths",):  # `paths` itself malformed: nothing to serve
+        return True
+    return tokens[:1] == ("openapi",) and not _known_version(contract)
 
 
 def _known_version(contract: LoadedContract) -> bool:

@@ -105,6 +105,8 @@ class MockEngine:
         fatal = problems if strict else [d for d in problems if is_fatal(d, loaded)]
         if fatal or not loaded.loaded:
             raise ContractError([str(d) for d in problems], fatal=len(fatal or problems))
+        if failure is not None and problems:  # they keep the document from compiling at all
+            raise ContractError([str(d) for d in problems]) from failure
         if failure is not None:
             raise failure
         assert engine is not None
