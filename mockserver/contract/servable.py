@@ -9,8 +9,8 @@ servable: they are warnings, as in Prism. Two kinds are not:
   mock reads, whose `paths` is not a mapping, or whose `x-specmock` declarations are wrong.
   Those declarations are the mock's own behaviour language; serving a half-understood
   declaration (a collection without its id, a token endpoint without users) would answer
-  wrongly without saying so, and a contract that
-  uses them is written for specmock, so it can be fixed.
+  wrongly without saying so, and a contract that uses them is written for specmock, so it
+  can be fixed.
 - a `$ref` that names nothing, reached from an operation (directly, or through the components
   it uses): that operation cannot be validated or answered, so it answers 500 naming the
   problem (`unservable_operations`), and every other operation is served.
