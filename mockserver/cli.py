@@ -112,8 +112,13 @@ Every option also comes from an environment variable, SPECMOCK_ and its name in 
 (--token-ttl: SPECMOCK_TOKEN_TTL; a switch takes true/false), or from specmock.toml in the
 current directory (or the [tool.specmock] table of its pyproject.toml; keys are option names:
 port = 9000). The command line wins over the environment, the environment over the file.
-Exit status: 0 stopped, 1 the contract has problems, 2 bad usage, 3 the address cannot be
-bound (in use; said before any "ready" line), 130/143 interrupted or terminated while starting.
+Lenient by default: each problem of the contract is a warning line (file:line:column: pointer:
+message, as `specmock lint` prints it) and everything servable is served; an operation a
+problem leaves unservable answers 500 naming it. Fatal even so: a document that cannot be read,
+an OpenAPI version other than 2.0, 3.0, 3.1, and wrong x-specmock declarations.
+Exit status: 0 stopped, 1 the contract has fatal problems (any problem with --strict), 2 bad
+usage, 3 the address cannot be bound (in use; said before any "ready" line), 130/143
+interrupted or terminated while starting.
 """
 
 PROXY_EPILOG = """\
@@ -221,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ignore the contract's throttle rates (x-specmock.throttle): nothing answers 429",
     )
+    serve.add_argument(
+        "--strict", action="store_true",
+        help="refuse to serve a contract with any problem `specmock lint` finds, warnings "
+        "included (exit 1); by default each is a warning and everything servable is served")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument("--log-format", choices=["text", "json"], default="text",
                        help="log lines as text, or one JSON object per line")
@@ -465,16 +474,18 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         throttle=not args.no_throttle,
     )
     try:
-        engine = MockEngine.from_loaded(loaded, checks, options)
+        engine = MockEngine.from_loaded(loaded, checks, options, strict=args.strict)
     except SeedScaleError as error:
         print(f"specmock: {error}", file=sys.stderr)
         return EXIT_USAGE
     except ContractError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
+        refusing = ("--strict refuses any" if args.strict
+                    else f"{error.fatal} of them cannot be served around")
         print(
-            f"specmock: {args.contract}: the contract has {len(error.lines)} problem(s); "
-            "fix them (see `specmock lint`) and serve again",
+            f"specmock: {args.contract}: the contract has {len(error.lines)} problem(s) and "
+            f"{refusing}; fix them (see `specmock lint`) and serve again",
             file=sys.stderr,
         )
         return EXIT_PROBLEMS
@@ -490,6 +501,7 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
               file=sys.stderr)
         return EXIT_CANNOT_LISTEN
     operations = sum(len(m) for m in engine.contract.routes.values())
+    _warn_problems(engine, args.contract)
     print(
         f"specmock: serving {engine.contract.title!r} ({operations} operations) on "
         f"http://{url_host(args.host)}:{port} - ready in {time.perf_counter() - started:.2f}s; "
@@ -509,6 +521,23 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         return EXIT_CANNOT_LISTEN
     print("specmock: stopped", file=sys.stderr)
     return EXIT_OK
+
+
+def _warn_problems(engine: object, contract: str) -> None:
+    """The contract's problems it is served despite: lint's lines, then what they cost."""
+    from mockserver.engine.unservable import UnservableValidator
+
+    problems = getattr(engine, "problems", [])
+    routes = getattr(getattr(engine, "contract", None), "routes", {})
+    if not problems:
+        return
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    unservable = sum(isinstance(op.validator, UnservableValidator)
+                     for methods in routes.values() for op in methods.values())
+    print(f"specmock: warning: {contract}: {len(problems)} problem(s) (as `specmock lint` "
+          f"lists them); serving anyway, {unservable} operation(s) answering 500 for a "
+          "problem (--strict refuses to serve)", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

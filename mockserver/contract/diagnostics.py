@@ -22,7 +22,8 @@ class Severity(StrEnum):
 class Diagnostic:
     """One problem found in a contract.
 
-    `pointer` is a JSON pointer (RFC 6901) into `file`; "" means the whole document.
+    `pointer` is a JSON pointer (RFC 6901) into `file`; "" means the whole document. `line`
+    and `column` (1-based) place it in the file; 0 until `positions.located` fills them in.
     """
 
     file: Path
@@ -30,6 +31,8 @@ class Diagnostic:
     message: str
     hint: str | None = None
     severity: Severity = Severity.ERROR
+    line: int = 0
+    column: int = 0
 
     @property
     def is_error(self) -> bool:
@@ -37,10 +40,18 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def __str__(self) -> str:
+        """`file:line:column: pointer: message (hint: ...)`, the shape editors' problem
+        matchers read (`file: pointer: ...` while the position is not known)."""
         prefix = "warning: " if self.severity is Severity.WARNING else ""
         hint = f" (hint: {self.hint})" if self.hint else ""
-        line = f"{display_path(self.file)}:{self.pointer}: {prefix}{self.message}{hint}"
+        where = f"{self.line}:{self.column}:" if self.line else ""
+        pointer = self.pointer or ROOT_POINTER
+        line = f"{display_path(self.file)}:{where} {pointer}: {prefix}{self.message}{hint}"
         return " ".join(line.splitlines())
+
+
+ROOT_POINTER = "#"
+"""How the whole document's pointer ("") is shown: as the URI fragment that names it."""
 
 
 def display_path(path: Path) -> str:

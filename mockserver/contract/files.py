@@ -53,6 +53,10 @@ class FileCache:
             self._results[path] = result
         return result
 
+    def replace(self, path: Path, data: Any) -> None:
+        """Hold `data` as the content of the file at `path` (a Swagger 2.0 root, converted)."""
+        self._results[path] = Parsed(path, data)
+
     @property
     def paths(self) -> tuple[Path, ...]:
         """Every file asked for, in order."""

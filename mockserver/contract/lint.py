@@ -13,6 +13,7 @@ from mockserver.contract.loader import find_root, load_contract
 from mockserver.contract.model import LoadedContract
 from mockserver.contract.openapi_check import check_openapi
 from mockserver.contract.patterns import check_patterns
+from mockserver.contract.positions import located
 from mockserver.contract.semantics import check_semantics
 
 Check = Callable[[LoadedContract], list[Diagnostic]]
@@ -54,10 +55,16 @@ def check_contract(
 
 
 def lint_contract(path: str | Path) -> list[Diagnostic]:
-    """Every problem of the contract at `path` (a directory or its openapi.yaml), in order."""
+    """Every problem of the contract at `path` (a directory or its openapi.yaml), in order,
+    each placed at its line and column."""
     contract = load_contract(path)
-    problems = [*contract.diagnostics, *check_contract(contract)]
-    return list(dict.fromkeys(problems))
+    return all_problems(contract, check_contract(contract))
+
+
+def all_problems(contract: LoadedContract, checked: list[Diagnostic]) -> list[Diagnostic]:
+    """The problems of loading `contract` and of its checks, once each, placed at their line
+    and column: the list `specmock lint` prints and `specmock serve` warns about."""
+    return located(list(dict.fromkeys([*contract.diagnostics, *checked])))
 
 
 def run_lint(paths: list[str], out: TextIO) -> int:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from mockserver.contract.bundle import bundle
 from mockserver.contract.bundled import resolve_contract
 from mockserver.contract.diagnostics import Diagnostic, error
 from mockserver.contract.files import FileCache, Unreadable
 from mockserver.contract.model import LoadedContract
-from mockserver.contract.resolver import Resolver
+from mockserver.contract.resolver import Location, Resolver
+from mockserver.contract.swagger import Moves, convert, finish, is_swagger
 
 ROOT_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
 
@@ -42,15 +44,19 @@ def load_contract(path: str | Path) -> LoadedContract:
     if isinstance(loaded, Unreadable) or not isinstance(loaded.data, dict):
         problems = list(files.diagnostics) or [_not_a_document(root_file, loaded)]
         return LoadedContract(root_file, {}, tuple(problems), files.paths, loaded=False)
+    data, moves, swagger = loaded.data, cast(Moves, {}), is_swagger(loaded.data)
+    if swagger:  # its own references are then resolved in what it was converted to
+        data, moves = convert(data)
+        files.replace(root_file, data)
     try:
-        result = bundle(Resolver(files), root_file, loaded.data)
+        result = bundle(Resolver(files), root_file, data)
     except RecursionError:  # absurdly deep nesting, or a YAML alias that contains itself
         problem = error(root_file, "", "the document is nested too deeply to load")
         return LoadedContract(root_file, {}, (*files.diagnostics, problem), files.paths, False)
+    document = finish(result.document) if swagger else result.document
     diagnostics = (*files.diagnostics, *result.diagnostics)
-    return LoadedContract(
-        root_file, result.document, diagnostics, files.paths, True, result.origins
-    )
+    origins = {**{new: Location(root_file, old) for new, old in moves.items()}, **result.origins}
+    return LoadedContract(root_file, document, diagnostics, files.paths, True, origins)
 
 
 def _not_a_document(root_file: Path, loaded: object) -> Diagnostic:

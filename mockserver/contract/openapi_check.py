@@ -10,14 +10,15 @@ explained again with jsonschema, which keeps the errors of each alternative.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mockserver.contract.diagnostics import Diagnostic, Severity
 from mockserver.contract.hints import did_you_mean
 from mockserver.contract.messages import describe, one_of_message, shorten, type_message
 from mockserver.contract.model import LoadedContract
-from mockserver.contract.pointers import escape, to_pointer
+from mockserver.contract.pointers import escape, to_pointer, unescape
+from mockserver.contract.resolver import is_ref
 
 if TYPE_CHECKING:  # jsonschema is imported when a check runs: loading does not need it
     from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped, unused-ignore]
@@ -49,12 +50,52 @@ def check_openapi(contract: LoadedContract) -> list[Diagnostic]:
     if cls is None:
         return [_bad_version(contract, version)]
     validator = cls(document)
+    _locate_defaults(validator)
     problems = [
         problem
         for error in validator.schema_validator.iter_errors(document)
         for problem in _schema_diagnostics(contract, error)
     ]
-    return problems or list(_keyword_diagnostics(contract, validator))
+    # The keyword checks assume a well-formed document; on one that is not, they still find
+    # what the schema pass cannot (a `default` its schema refuses), and a check they cannot
+    # finish is said only when nothing else was.
+    return [*problems, *_keyword_diagnostics(contract, validator, quiet=bool(problems))]
+
+
+class _LocatedDefaults:
+    """openapi-spec-validator's check of a schema's (or a parameter's) `default`, with the
+    location it knows but does not put into its errors: the node checked (`parts`, a path
+    through any `$ref`s) and `default`. Without it the only location is the one inside the
+    value (`/default` for any value at all)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __call__(self, node: Any, value: Any) -> Iterator[ValidationError]:
+        for error in self.inner(node, value):
+            error.specmock_parts = (*node.parts, "default")
+            yield error
+
+
+def _locate_defaults(validator: Any) -> None:
+    registry = getattr(validator, "keyword_validators_registry", None)
+    if registry is not None and "default" in registry.keyword_validators:
+        registry["default"] = _LocatedDefaults(registry["default"])
+
+
+def physical_pointer(document: Any, parts: Sequence[Any]) -> str:
+    """The pointer of the node a logical path names, the path followed through local `$ref`s
+    (`/paths/~1a/get/.../schema/properties/q` when `schema` is a `$ref` becomes the pointer
+    into the schema it names)."""
+    tokens: list[str] = []
+    node = document
+    for part in (str(p) for p in parts):
+        if is_ref(node) and part not in node and str(node["$ref"]).startswith("#"):
+            tokens = [unescape(t) for t in str(node["$ref"])[2:].split("/") if t]
+            node = _at(document, tokens)
+        tokens.append(part)
+        node = _at(node, [part])
+    return to_pointer(tokens)
 
 
 def _validator_class(version: Any) -> Any:
@@ -86,16 +127,55 @@ def _schema_diagnostics(contract: LoadedContract, error: ValidationError) -> lis
     path = list(error.absolute_path)
     unexpected = _UNEXPECTED.search(str(error.message))
     if unexpected is None:
-        return [contract.diagnostic(to_pointer(path), _message(error, contract.document))]
+        message, hint = _message(error, contract.document), None
+        if _both_examples(error, contract.document):
+            message, hint = "'example' and 'examples' are both given", "keep one of them"
+        elif path and path[-1] == "type" and _version(contract.document) == "3.0":
+            hint = "a list of types is OpenAPI 3.1; in 3.0 write one type and nullable: true"
+        return [contract.diagnostic(to_pointer(path), message, hint)]
     allowed = _allowed_keys(error)
     return [
         contract.diagnostic(
             to_pointer([*path, key]),
             f"unknown key '{key}'",
-            did_you_mean(key, allowed) or "OpenAPI extensions start with 'x-'",
+            _newer_keyword(contract.document, key)
+            or did_you_mean(key, allowed) or "OpenAPI extensions start with 'x-'",
         )
         for key in _QUOTED.findall(unexpected["keys"] or unexpected["unmatched"])
     ]
+
+
+JSON_SCHEMA_KEYWORDS = frozenset({
+    "$schema", "$id", "$anchor", "$defs", "$dynamicRef", "$dynamicAnchor", "$comment", "const",
+    "examples", "prefixItems", "contains", "minContains", "maxContains", "if", "then", "else",
+    "dependentRequired", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems",
+    "propertyNames", "contentEncoding", "contentMediaType", "contentSchema",
+})
+"""Schema keywords of JSON Schema 2020-12 (OpenAPI 3.1) that an OpenAPI 3.0 Schema Object
+lacks: in a 3.0 document they are warned about and still applied when serving."""
+
+
+def _version(document: dict[str, Any]) -> str:
+    return str(document.get("openapi", ""))[:3]
+
+
+def _newer_keyword(document: dict[str, Any], key: str) -> str | None:
+    if key in JSON_SCHEMA_KEYWORDS and _version(document) == "3.0":
+        return "a JSON Schema keyword of OpenAPI 3.1, not 3.0: the mock applies it all the same"
+    return None
+
+
+def _both_examples(error: ValidationError, document: Any) -> bool:
+    instance = _instance(error, document)
+    return (_keyword_of(error) == "not" and isinstance(instance, dict)
+            and "example" in instance and "examples" in instance)
+
+
+def _keyword_of(error: ValidationError) -> str | None:
+    if isinstance(error.validator, str):
+        return error.validator
+    schema_path = list(error.schema_path)
+    return str(schema_path[-1]) if schema_path else None
 
 
 def _allowed_keys(error: ValidationError) -> list[str]:
@@ -216,14 +296,21 @@ def _instance(error: ValidationError, document: Any) -> Any:
     return _at(document, list(error.absolute_path))
 
 
-def _keyword_diagnostics(contract: LoadedContract, validator: Any) -> Iterator[Diagnostic]:
+def _keyword_diagnostics(
+    contract: LoadedContract, validator: Any, *, quiet: bool = False
+) -> Iterator[Diagnostic]:
     try:
         for found in validator.root_validator(validator.schema_path):
+            parts = getattr(found, "specmock_parts", None)
             error = deepest(found)
-            pointer = _keyword_pointer(contract.document, error)
+            if parts is not None:
+                pointer = physical_pointer(contract.document, [*parts, *error.absolute_path])
+            else:
+                pointer = _keyword_pointer(contract.document, error)
             yield contract.diagnostic(pointer, _message(error, contract.document))
     except Exception as exc:  # the keyword checks assume more than the schema guarantees
-        if contract.ok:  # else it tripped over a problem loading already reported (a bad $ref)
+        # Unless it tripped over a problem already reported (a bad $ref, a malformed part).
+        if contract.ok and not quiet:
             message = shorten(f"the OpenAPI keyword checks stopped: {type(exc).__name__}: {exc}")
             yield contract.diagnostic("", message, severity=Severity.WARNING)
 

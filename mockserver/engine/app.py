@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from mockserver.behaviours.faults import Faults, FaultSpecError
 from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request, Response
+from mockserver.core.pointers import escape
 from mockserver.core.problems import ApiError
 from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
 from mockserver.engine.compile import compile_contract
@@ -18,7 +20,7 @@ from mockserver.engine.options import EngineOptions
 from mockserver.engine.pipeline import Pipeline
 
 if TYPE_CHECKING:  # the contract layer is imported when a contract is loaded
-    from mockserver.contract import LoadedContract
+    from mockserver.contract import Diagnostic, LoadedContract
     from mockserver.contract.parallel import PendingChecks
 
 
@@ -28,20 +30,25 @@ class ContractError(Exception):
     Seen by: the CLI (prints the lines, exits 1) and code that builds an engine from a path.
     """
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], fatal: int | None = None) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
+        self.fatal = len(lines) if fatal is None else fatal
+        """How many of the problems refuse serving (all under --strict)."""
 
 
 class MockEngine:
     """A mock server's whole behaviour as a function from `Request` to `Response`."""
 
-    def __init__(self, document: dict[str, Any], options: EngineOptions | None = None) -> None:
+    def __init__(self, document: dict[str, Any], options: EngineOptions | None = None,
+                 unservable: Mapping[tuple[str, str], str] | None = None) -> None:
         self.options = options or EngineOptions()
         self.clock = self.options.clock or ControllableClock()
         self.document = document
         self.journal = Journal(self.options.journal_size)
-        self.contract = compile_contract(document, self.options, self.clock)
+        self.contract = compile_contract(document, self.options, self.clock, unservable)
+        self.problems: list[Diagnostic] = []
+        """The contract's problems it is served despite (lenient serving), as lint lists them."""
         self.faults = _faults(document, self.options.seed)
         self.pipeline = Pipeline(
             self.contract, self.options, self.journal, self.clock, document, self.faults
@@ -51,42 +58,64 @@ class MockEngine:
 
     @classmethod
     def from_path(
-        cls, path: str | Path, options: EngineOptions | None = None, *, remember_checks: bool = True
+        cls, path: str | Path, options: EngineOptions | None = None, *,
+        remember_checks: bool = True, strict: bool = False,
     ) -> MockEngine:
         """Load, check and compile a contract (a directory with openapi.yaml, or the file).
 
         With `remember_checks`, a document that passed the OpenAPI check before on this machine
-        is not checked again (mockserver/contract/check_cache.py).
+        is not checked again (mockserver/contract/check_cache.py). `strict`: see `from_loaded`.
         """
         from mockserver.contract import load_contract, start_checks
 
         loaded = load_contract(Path(path))
-        return cls.from_loaded(loaded, start_checks(loaded, remember_checks), options)
+        return cls.from_loaded(loaded, start_checks(loaded, remember_checks), options,
+                               strict=strict)
 
     @classmethod
     def from_loaded(
-        cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None
+        cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None,
+        *, strict: bool = False,
     ) -> MockEngine:
         """Compile a loaded contract while its checks finish (maybe in a child process, see
-        mockserver/contract/parallel.py); raises ContractError when they find errors.
+        mockserver/contract/parallel.py).
 
-        A contract that fails its checks may also fail to compile: then the checks' findings
-        are what is reported, not the compiler's exception.
+        Lenient (the default): the contract's problems are kept in `problems` and everything
+        that can be served is (mockserver/contract/servable.py: an operation a problem leaves
+        unservable answers 500 naming it); ContractError only for the fatal problems (nothing
+        readable, an OpenAPI version not read, wrong `x-specmock` declarations). `strict`:
+        ContractError for any problem at all, warnings included.
         """
+        from mockserver.contract.lint import all_problems
+        from mockserver.contract.positions import located
+        from mockserver.contract.servable import is_fatal, unservable_operations
+
+        # Compiled while the checks run (maybe in a child): the problems that make operations
+        # unservable are the loader's (a $ref naming nothing), known already.
         engine: MockEngine | None = None
         failure: Exception | None = None
-        if loaded.loaded and not any(d.is_error for d in loaded.diagnostics):
+        if loaded.loaded and not (strict and loaded.diagnostics):
+            unservable = unservable_operations(loaded, list(loaded.diagnostics))
             try:
-                engine = cls(loaded.document, options)
+                engine = cls(loaded.document, options,
+                             {key: str(d) for key, d in unservable.items()})
             except Exception as exc:  # reported below, after the checks have had their say
                 failure = exc
-        problems = [*loaded.diagnostics, *(checks.result() if loaded.loaded else ())]
-        errors = [str(d) for d in problems if d.is_error]
-        if errors:
-            raise ContractError(errors)
+        problems = all_problems(loaded, checks.result() if loaded.loaded else [])
+        fatal = problems if strict else [d for d in problems if is_fatal(d, loaded)]
+        if fatal or not loaded.loaded:
+            raise ContractError([str(d) for d in problems], fatal=len(fatal or problems))
+        if failure is not None and problems:  # they keep the document from compiling at all
+            raise ContractError([str(d) for d in problems]) from failure
         if failure is not None:
             raise failure
         assert engine is not None
+        failed = [loaded.diagnostic(f"/paths/{escape(template)}/{method.lower()}",
+                                    f"this operation cannot be compiled: {reason}")
+                  for (template, method), reason in engine.contract.compile_failures.items()]
+        if strict and failed:
+            raise ContractError([str(d) for d in located(failed)])
+        engine.problems = [*problems, *located(failed)]
         return engine
 
     def handle(self, request: Request) -> Response:

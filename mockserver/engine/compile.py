@@ -8,8 +8,8 @@ handling a request does no contract work at all.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockserver.behaviours.collections import (
@@ -44,6 +44,7 @@ from mockserver.behaviours.tokens import TokenService, TokenSettings
 from mockserver.behaviours.tokens_actions import IssueToken, RefreshToken
 from mockserver.core.clock import Clock
 from mockserver.core.memory import available_bytes, human
+from mockserver.core.pointers import escape
 from mockserver.core.problems import ApiError
 from mockserver.core.templates import render_template
 from mockserver.engine.errors import ErrorRenderer
@@ -51,6 +52,12 @@ from mockserver.engine.options import EngineOptions
 from mockserver.engine.routing import Router
 from mockserver.engine.schemas_util import record_properties, resolve_ref
 from mockserver.engine.security import Authenticator, Requirement, requirements_of
+from mockserver.engine.unservable import (
+    UnservableHandler,
+    UnservableValidator,
+    described,
+    no_operation,
+)
 from mockserver.engine.validation import RequestValidator
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -112,6 +119,8 @@ class CompiledContract:
     throttle: Throttle | None = None
     redirect: dict[str, Any] | None = None  # root `trailingSlashRedirect`
     allow_header: str = "on405"  # root `allowHeader`: on405 | every
+    compile_failures: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(template, METHOD): why compiling that operation failed (it answers 500 saying so)."""
 
 
 def iter_operations(
@@ -125,9 +134,11 @@ def iter_operations(
 
 
 def compile_contract(
-    document: dict[str, Any], options: EngineOptions, clock: Clock
+    document: dict[str, Any], options: EngineOptions, clock: Clock,
+    unservable: Mapping[tuple[str, str], str] | None = None,
 ) -> CompiledContract:
-    """Prepare a bundled contract for serving."""
+    """Prepare a bundled contract for serving. The operations `unservable` names (template,
+    METHOD: the problem), and any whose compiling fails, answer 500 naming their problem."""
     root = document.get("x-specmock", {})
     specs = {n: CollectionSpec.from_contract(n, c) for n, c in root.get("collections", {}).items()}
     state = State(_scaled(specs, options.seed_scale), seed=options.seed,
@@ -140,9 +151,10 @@ def compile_contract(
         document, options, state, paths, tokens, users, pagination, datasets, clock
     )
     routes: dict[str, dict[str, Operation]] = {}
+    failed: dict[tuple[str, str], str] = {}
     for template, method, operation, path_item in iter_operations(document):
-        routes.setdefault(template, {})[method] = builder.operation(
-            template, method, operation, path_item
+        routes.setdefault(template, {})[method] = builder.lenient_operation(
+            template, method, operation, path_item, dict(unservable or {}), failed
         )
     return CompiledContract(
         title=str(document.get("info", {}).get("title", "")),
@@ -158,6 +170,7 @@ def compile_contract(
         throttle=Throttle.from_contract(root.get("throttle"), clock, options.throttle),
         redirect=root.get("trailingSlashRedirect"),
         allow_header=str(root.get("allowHeader", "on405")),
+        compile_failures=failed,
     )
 
 
@@ -342,6 +355,27 @@ class _HandlerBuilder:
         self.root = document.get("x-specmock", {})
         self.clock = clock
         self.siren = self.root.get("representation") == "siren"
+
+    def lenient_operation(
+        self, template: str, method: str, operation: dict[str, Any], path_item: dict[str, Any],
+        unservable: dict[tuple[str, str], str], failed: dict[tuple[str, str], str],
+    ) -> Operation:
+        """The compiled operation, or one answering 500 when a problem (given, or met while
+        compiling it, then added to `failed`) leaves it unservable."""
+        problem = unservable.get((template, method))
+        if problem is None:
+            try:
+                return self.operation(template, method, operation, path_item)
+            except Exception as exc:  # one broken operation must not stop the others
+                failed[(template, method)] = described(exc)
+                problem = f"/paths/{escape(template)}/{method.lower()}: {described(exc)}"
+        return Operation(
+            method=method, template=template,
+            operation_id=str(operation.get("operationId", f"{method} {template}")),
+            spec=operation, requirements=(), validator=UnservableValidator(problem),
+            static=StaticResponder(no_operation(), self.document, seed=self.options.seed),
+            handler=UnservableHandler(problem), media_types={},
+        )
 
     def operation(
         self, template: str, method: str, operation: dict[str, Any], path_item: dict[str, Any]

@@ -35,6 +35,8 @@ def run_proxy(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         print(f"specmock: {args.contract}: fix the contract (see `specmock lint`)", file=sys.stderr)
         return EXIT_PROBLEMS
+    for problem in engine.problems:  # served around, as `specmock serve` does: said, not fatal
+        print(problem, file=sys.stderr)
     from mockserver.http.server import serve_app_forever
     from mockserver.proxy.app import ProxyApp
     from mockserver.proxy.checks import ContractChecks

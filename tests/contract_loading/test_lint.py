@@ -22,8 +22,19 @@ def test_diagnostic_renders_one_line_relative_to_the_current_directory(
     diagnostic = Diagnostic(tmp_path / "api" / "openapi.yaml", "/paths", "bad\nthing", "fix it")
 
     # When it is rendered
-    # Then it is one line: file:pointer: message (hint: ...)
-    assert str(diagnostic) == "api/openapi.yaml:/paths: bad thing (hint: fix it)"
+    # Then it is one line: file: pointer: message (hint: ...)
+    assert str(diagnostic) == "api/openapi.yaml: /paths: bad thing (hint: fix it)"
+
+
+def test_a_placed_diagnostic_renders_its_line_and_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a diagnostic placed at line 3, column 5
+    monkeypatch.chdir(tmp_path)
+    diagnostic = Diagnostic(tmp_path / "openapi.yaml", "/paths", "bad", line=3, column=5)
+    # When it is rendered
+    # Then it is file:line:column: pointer: message, the shape problem matchers read
+    assert str(diagnostic) == "openapi.yaml:3:5: /paths: bad"
 
 
 def test_diagnostic_outside_the_current_directory_keeps_its_path(tmp_path: Path) -> None:
@@ -32,7 +43,7 @@ def test_diagnostic_outside_the_current_directory_keeps_its_path(tmp_path: Path)
 
     # When it is rendered
     # Then the path is shown as given and the severity is said
-    assert str(diagnostic) == "/elsewhere/openapi.yaml:: warning: odd"
+    assert str(diagnostic) == "/elsewhere/openapi.yaml: #: warning: odd"
 
 
 def test_clean_contract_is_ok(
@@ -71,9 +82,9 @@ def test_broken_contract_lists_its_problems(
 
     # Then every problem is a line, then the count, and the exit code is 1
     assert out.getvalue().splitlines() == [
-        "api/openapi.yaml:/components/schemas/Pet/$ref: unresolvable $ref "
+        "api/openapi.yaml:5:30: /components/schemas/Pet/$ref: unresolvable $ref "
         "'#/components/schemas/Pett': no 'Pett' in /components/schemas (hint: did you mean 'Pet'?)",
-        "api/openapi.yaml:/x-specmock/colections: unknown key 'colections' "
+        "api/openapi.yaml:4:14: /x-specmock/colections: unknown key 'colections' "
         "(hint: did you mean 'collections'?)",
         "2 problem(s) in api/openapi.yaml",
     ]
@@ -93,7 +104,7 @@ def test_warnings_alone_do_not_fail(
 
     # Then the warning is shown and counted, and the exit code is 0
     assert out.getvalue().splitlines() == [
-        "openapi.yaml:/components/x-specmock: warning: x-specmock is ignored here "
+        "openapi.yaml:4:14: /components/x-specmock: warning: x-specmock is ignored here "
         "(hint: it is read at the document's root and on operations)",
         "1 problem(s) in openapi.yaml",
     ]

@@ -161,9 +161,9 @@ def test_the_checks_findings_win_over_a_compile_failure(
 
     monkeypatch.setattr(MockEngine, "__init__", fails)
     loaded = load_contract(write("api/openapi.yaml", BROKEN))
-    # When an engine is built, Then the contract's problems are what is reported
+    # When a strict engine is built, Then the contract's problems are what is reported
     with pytest.raises(ContractError, match="description"):
-        MockEngine.from_loaded(loaded, PendingChecks(loaded, CHECKS, fork=False))
+        MockEngine.from_loaded(loaded, PendingChecks(loaded, CHECKS, fork=False), strict=True)
 
 
 def test_a_compile_failure_of_a_clean_contract_is_raised(

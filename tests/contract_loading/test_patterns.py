@@ -8,6 +8,8 @@ from pathlib import Path
 
 from mockserver.contract import load_contract
 from mockserver.contract.patterns import check_patterns
+from mockserver.core.exchange import Request
+from mockserver.engine.app import MockEngine
 
 from .conftest import Write, openapi
 
@@ -43,12 +45,25 @@ def test_a_pattern_the_validator_refuses_is_a_problem_at_its_pointer(write: Writ
     assert "cannot be compiled by the request validator" in problems[0].message
 
 
-def test_serve_refuses_such_a_contract_in_lines_not_a_traceback(write: Write,
-                                                                tmp_path: Path) -> None:
+def test_strict_serve_refuses_such_a_contract_in_lines_not_a_traceback(write: Write,
+                                                                       tmp_path: Path) -> None:
     contract = write("openapi.yaml", openapi(PATHS))
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "serve", str(contract), "--port", "0"],
+        [sys.executable, "-m", "mockserver.cli", "serve", str(contract), "--port", "0",
+         "--strict"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "cannot be compiled by the request validator" in result.stderr
+
+
+def test_lenient_serving_answers_500_naming_the_problem_for_that_operation(
+        write: Write, tmp_path: Path) -> None:
+    # Given a contract whose only operation has a pattern the validator cannot compile
+    engine = MockEngine.from_path(write("openapi.yaml", openapi(PATHS)))
+    # When the operation is called
+    response = engine.handle(Request("GET", "/things", headers={"host": "127.0.0.1"}))
+    # Then it answers 500 naming why it cannot be served, and the problem is a warning
+    assert response.status == 500
+    assert b"cannot be served" in response.body
+    assert any("cannot be compiled" in problem.message for problem in engine.problems)
