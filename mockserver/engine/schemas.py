@@ -11,15 +11,20 @@ Before compiling, schemas are rewritten once (never per request):
   boolean `exclusiveMinimum`/`exclusiveMaximum` takes the bound from `minimum`/`maximum`.
 * For a direction, `required` forgets the properties that direction leaves out: a client never
   sends `readOnly` ones, a server never returns `writeOnly` ones (OpenAPI 3.x rules).
+* A numeric `format` with a range (`int32`, `int64`, `float`, ...: core/formats.py) becomes
+  `minimum`/`maximum` (a tighter declared bound is kept): JSON Schema treats formats as
+  annotations, and jsonschema-rs checks formats of strings only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 import jsonschema_rs
+import orjson
 
+from mockserver.core.formats import NUMBER_FORMATS, format_of_limit, format_range
 from mockserver.core.limits import brief
 from mockserver.core.pointers import escape
 from mockserver.engine.schemas_util import resolve_ref
@@ -85,7 +90,13 @@ def _located(error: Any) -> list[SchemaError]:
                 for name in kind.unexpected]
     name = type(kind).__name__
     keyword = name[:1].lower() + name[1:]
-    return [SchemaError(path, brief(error.message), keyword, getattr(kind, "limit", None))]
+    limit = getattr(kind, "limit", None)
+    message = brief(error.message)
+    numeric_format = format_of_limit(limit) if keyword in ("minimum", "maximum") else None
+    if numeric_format is not None:
+        low, high = NUMBER_FORMATS[numeric_format]
+        message += f" (the {numeric_format} range is {low} to {high})"
+    return [SchemaError(path, message, keyword, limit)]
 
 
 class SchemaValidator:
@@ -158,6 +169,7 @@ class _Prepared:
         self.document = document
         self.openapi30 = str(document.get("openapi", "3.1")).startswith("3.0")
         self.omitted_flag = _OMITTED_IN.get(direction or "")
+        self.bounded = _mentions_number_formats(document)
         self._components = self.convert(document.get("components", {}))
         self._paths_referenced = _refers_to_paths(document.get("components", {})) or \
             _refers_to_paths(document.get("paths", {}))
@@ -173,13 +185,15 @@ class _Prepared:
 
     def convert(self, node: Any) -> Any:
         """`node` rewritten (a copy; the document is never changed)."""
-        if not self.openapi30 and self.omitted_flag is None:
+        # A schema built outside the document (a request's) may name a format the rest lacks.
+        bounded = self.bounded or _mentions_number_formats(node)
+        if not self.openapi30 and self.omitted_flag is None and not bounded:
             return node
-        return self._walk(node)
+        return self._walk(node, bounded)
 
-    def _walk(self, node: Any) -> Any:
+    def _walk(self, node: Any, bounded: bool) -> Any:
         if isinstance(node, list):
-            return [self._walk(item) for item in node]
+            return [self._walk(item, bounded) for item in node]
         if not isinstance(node, dict):
             return node
         converted: dict[str, Any] = {}
@@ -187,15 +201,43 @@ class _Prepared:
             if key in _LITERAL_KEYS:
                 converted[key] = value
             elif key in _SCHEMA_MAPS and isinstance(value, dict):
-                converted[key] = {name: self._walk(sub) for name, sub in value.items()}
+                converted[key] = {name: self._walk(sub, bounded) for name, sub in value.items()}
             else:
-                converted[key] = self._walk(value)
+                converted[key] = self._walk(value, bounded)
         if self.omitted_flag is not None:
             _drop_omitted_required(converted, node, self.document, self.omitted_flag)
         if self.openapi30:
             _exclusive_bounds_30(converted)
-            return _nullable_30(converted)
-        return converted
+        if bounded:
+            _format_bounds(converted)
+        return _nullable_30(converted) if self.openapi30 else converted
+
+
+def _format_bounds(node: dict[str, Any]) -> None:
+    """A numeric format's range as `minimum`/`maximum`, a tighter declared bound kept."""
+    bounds = format_range(node)
+    if bounds is None:
+        return
+    low, high = bounds
+    minimum, maximum = node.get("minimum"), node.get("maximum")
+    if not (_is_number(minimum) and minimum >= low):
+        node["minimum"] = low
+    if not (_is_number(maximum) and maximum <= high):
+        node["maximum"] = high
+
+
+def _is_number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _mentions_number_formats(document: dict[str, Any]) -> bool:
+    """Whether any ranged numeric format appears in the document (else nothing is rewritten
+    for it): one scan of the serialised text, far cheaper than walking every schema."""
+    try:
+        text = orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return True
+    return any(f'"{name}"'.encode() in text for name in NUMBER_FORMATS)
 
 
 def _nullable_30(node: dict[str, Any]) -> dict[str, Any]:
