@@ -37,7 +37,7 @@ from mockserver.engine.schemas import (
 from mockserver.engine.schemas_util import record_properties, resolve_ref
 from mockserver.engine.violations import Violation
 
-__all__ = ["RequestValidator", "ValidInput", "ValidationFailed", "Violation"]
+__all__ = ["PathMismatch", "RequestValidator", "ValidInput", "ValidationFailed", "Violation"]
 
 _LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3, "body": 4}
 
@@ -65,6 +65,15 @@ class ValidationFailed(ApiError):  # noqa: N818 -- the name reads as the outcome
     first violation; `violations` has them all, for error shapes that list every one."""
 
     violations: list[Violation] = field(default_factory=list)
+
+
+@dataclass
+class PathMismatch(ApiError):  # noqa: N818 -- named as the outcome, like ApiError
+    """A 404 for path values that fit no parameter schema (they name no resource); `reasons`
+    says why, for answers that list it (problem+json's `errors`), without changing the
+    contract's own 404 shape."""
+
+    reasons: list[Violation] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
