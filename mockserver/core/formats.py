@@ -24,12 +24,6 @@ NUMBER_FORMATS: dict[str, tuple[int | float, int | float]] = {
 }
 """Format name -> (lowest, highest) value it holds."""
 
-_LIMIT_NAMES: dict[int | float, str] = {}
-for _name, (_low, _high) in NUMBER_FORMATS.items():
-    _LIMIT_NAMES.setdefault(_low, _name)
-    _LIMIT_NAMES.setdefault(_high, _name)
-
-
 def format_range(schema: dict[str, Any]) -> tuple[int | float, int | float] | None:
     """The range a schema's numeric `format` imposes (None: no such format, or not a number)."""
     name = schema.get("format")
@@ -41,9 +35,3 @@ def format_range(schema: dict[str, Any]) -> tuple[int | float, int | float] | No
         declared, list) else {"integer", "number"}
     return bounds if types & {"integer", "number"} else None
 
-
-def format_of_limit(limit: Any) -> str | None:
-    """The format whose range ends at `limit` (for wording a failed bound), if any."""
-    if isinstance(limit, bool) or not isinstance(limit, int | float):
-        return None
-    return _LIMIT_NAMES.get(limit)

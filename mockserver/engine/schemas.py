@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeGuard
 import jsonschema_rs
 import orjson
 
-from mockserver.core.formats import NUMBER_FORMATS, format_of_limit, format_range
+from mockserver.core.formats import NUMBER_FORMATS, format_range
 from mockserver.core.limits import brief
 from mockserver.core.pointers import escape
 from mockserver.engine.schemas_util import resolve_ref
@@ -80,7 +80,7 @@ class TooDeepError(ValueError):
     """A value nested deeper than the validator can follow; the request answers 400."""
 
 
-def _located(error: Any) -> list[SchemaError]:
+def _located(error: Any, root: Any = None) -> list[SchemaError]:
     path = tuple(error.instance_path)
     kind = error.kind
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
@@ -92,20 +92,35 @@ def _located(error: Any) -> list[SchemaError]:
     keyword = name[:1].lower() + name[1:]
     limit = getattr(kind, "limit", None)
     message = brief(error.message)
-    numeric_format = format_of_limit(limit) if keyword in ("minimum", "maximum") else None
-    if numeric_format is not None:
-        low, high = NUMBER_FORMATS[numeric_format]
-        message += f" (the {numeric_format} range is {low} to {high})"
+    if keyword in ("minimum", "maximum"):
+        message += _format_note(root, error.schema_path, limit)
     return [SchemaError(path, message, keyword, limit)]
+
+
+def _format_note(root: Any, schema_path: Any, limit: Any) -> str:
+    """" (the int32 range is ...)" where the failed bound is the one a numeric format set."""
+    node = root
+    for token in list(schema_path)[:-1]:
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and isinstance(token, int) and token < len(node):
+            node = node[token]
+        else:
+            return ""
+    bounds = format_range(node) if isinstance(node, dict) else None
+    if bounds is None or limit not in bounds:
+        return ""
+    return f" (the {node['format']} range is {bounds[0]} to {bounds[1]})"
 
 
 class SchemaValidator:
     """One compiled schema. Cheap to call; compiled once by `compile_schema`."""
 
-    __slots__ = ("_compiled",)
+    __slots__ = ("_compiled", "_root")
 
-    def __init__(self, compiled: jsonschema_rs.Validator) -> None:
+    def __init__(self, compiled: jsonschema_rs.Validator, root: Any = None) -> None:
         self._compiled = compiled
+        self._root = root  # the schema as compiled, to word the bounds a format set
 
     def is_valid(self, value: Any) -> bool:
         """Whether `value` passes (the fast path: no error objects are built).
@@ -127,7 +142,7 @@ class SchemaValidator:
         found: list[SchemaError] = []
         try:
             for error in self._compiled.iter_errors(value):
-                found.extend(_located(error))
+                found.extend(_located(error, self._root))
                 if len(found) >= MAX_ERRORS:
                     break
         except ValueError as exc:  # jsonschema-rs's recursion limit, on absurdly nested input
@@ -153,7 +168,7 @@ def compile_schema(schema: Any, document: dict[str, Any], *,
     prepared = _prepared(document, direction)
     root = {"allOf": [prepared.convert(schema)], **prepared.ref_targets(schema)}
     compiled = jsonschema_rs.Draft202012Validator(root, validate_formats=True, formats=_FORMATS)
-    return SchemaValidator(compiled)
+    return SchemaValidator(compiled, root)
 
 
 def convert_schema(schema: Any, document: dict[str, Any], *,
