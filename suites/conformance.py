@@ -275,7 +275,7 @@ def _sent_empty(case: Any, failure: str) -> bool:
     for name, location in named:
         values = sent[location] or {}
         value = next((v for k, v in values.items() if k.lower() == name.lower()), None)
-        if value not in ("", [], {}, None) or not _structured(case, name, location):
+        if value != "" or not _structured(case, name, location):  # sent, and empty
             return False
     return True
 
