@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import re
 import warnings
 from typing import Any
 
@@ -28,6 +29,8 @@ from schemathesis.specs.openapi.checks import (
 from schemathesis.transport.serialization import Binary
 
 from mockserver.conformance import business_rule_toml
+from mockserver.core.documents import RefError, resolve_ref
+from mockserver.core.formats import format_range
 from mockserver.core.pointers import escape
 from mockserver.suites_support import ContractModel, Operation, Security
 from suites.client import ApiClient
@@ -45,7 +48,7 @@ def schemathesis_config(document: dict[str, Any]) -> SchemathesisConfig:
 def build_schema(contract: ContractRef, session: SuiteSession) -> Any:
     """The contract as a schemathesis schema, authenticated through its token endpoint, with
     OpenAPI links between each collection's operations for stateful sequences."""
-    document = with_links(contract.model)
+    document = with_format_bounds(with_links(contract.model))
     schema = schemathesis.openapi.from_dict(document, config=schemathesis_config(document))
     schema.auth()(auth_provider(contract, session))
     budgeted = budgeted_operations(contract.model) if session.ledger(contract).budget else []
@@ -87,6 +90,40 @@ def with_links(model: ContractModel) -> dict[str, Any]:
                         },
                     )
     return document
+
+
+def with_format_bounds(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` (changed in place) with each numeric format's range (core/formats.py: int8
+    to uint64, float) written as `minimum`/`maximum`, tighter declared bounds kept.
+
+    A format is only an annotation to JSON Schema, so schemathesis would draw a `float` of
+    1e308 or a `uint8` of -5, call the request schema-valid and report the refusal a server
+    that holds the format owes it. It bounds int32 and int64 itself; these are the rest."""
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        bounds = format_range(node)
+        if bounds is not None:
+            low, high = bounds
+            if not _number(node.get("minimum")) or node["minimum"] < low:
+                node["minimum"] = low
+            if not _number(node.get("maximum")) or node["maximum"] > high:
+                node["maximum"] = high
+        stack.extend(value for key, value in node.items() if key not in _LITERAL_KEYS)
+    return document
+
+
+# Keys whose values are data, not schemas (an example object may well say "format").
+_LITERAL_KEYS = frozenset({"example", "examples", "enum", "const", "default", "x-specmock"})
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def id_pointer(model: ContractModel, id_field: str, *, listing: bool) -> str:
@@ -201,11 +238,80 @@ def unstated_refusal(case: Any, failure: str) -> str | None:
     }
     if "Missing request body" in failure:
         return "the contract documents no refusal of an absent body"
+    if _sent_empty(case, failure):
+        return ("the value sent is empty text, which is also how an empty list or object is "
+                "written in that parameter's style")
+    spread = _SPREAD_EXTRA.search(failure)
+    if spread and _is_spread_object(case, spread.group(1), spread.group(2)):
+        return ("the extra properties of a form-exploded object are parameters of their own, "
+                "which no server can tell from other parameters it ignores")
     if negative == {ParameterLocation.PATH} and not ext.get("collection"):
         return "the path names no record of a collection, so no 404 is a rule for it"
     if negative - {ParameterLocation.PATH} and not documented & {"400", "422"}:
         return "the operation documents no 400 for invalid input"
     return None
+
+
+_SPREAD_EXTRA = re.compile(
+    r"parameter `([^`]+)` in (query|cookie) - violates `additionalProperties`")
+
+
+# "parameter `size` in header - violates `enum` at /properties/X-Paper/properties/size": the
+# parameter is X-Paper (`size` is its property); without "at", the backticked name is it.
+_NEGATIVE_PARAMETER = re.compile(
+    r"parameter `([^`]+)` in (header|query|cookie|path)[^\n]*?(?: at /properties/([^/\s]+)\S*)?$",
+    re.MULTILINE)
+
+
+def _sent_empty(case: Any, failure: str) -> bool:
+    """Whether every parameter the failure names as invalid went out as empty text, where it
+    is an array or object (its empty form is the same text)."""
+    named = [(outer or name, location)
+             for name, location, outer in _NEGATIVE_PARAMETER.findall(failure)]
+    if not named:
+        return False
+    sent = {"header": case.headers, "query": case.query, "cookie": case.cookies,
+            "path": case.path_parameters}
+    for name, location in named:
+        values = sent[location] or {}
+        value = next((v for k, v in values.items() if k.lower() == name.lower()), None)
+        if value != "" or not _structured(case, name, location):  # sent, and empty
+            return False
+    return True
+
+
+def _structured(case: Any, name: str, location: str) -> bool:
+    document = getattr(case.operation.schema, "raw_schema", None) or {}
+    for raw in case.operation.definition.raw.get("parameters", []):
+        declared = _resolved(document, raw)
+        if declared.get("name") == name and declared.get("in") == location:
+            schema = _resolved(document, declared.get("schema") or {})
+            return schema.get("type") in ("array", "object") or "properties" in schema
+    return False
+
+
+def _is_spread_object(case: Any, name: str, location: str) -> bool:
+    """Whether the operation declares `name` in `location` as a form-style exploded object
+    (its properties sent as parameters of their own)."""
+    document = getattr(case.operation.schema, "raw_schema", None) or {}
+    for raw in case.operation.definition.raw.get("parameters", []):
+        declared = _resolved(document, raw)
+        if declared.get("name") != name or declared.get("in") != location:
+            continue
+        schema = _resolved(document, declared.get("schema") or {})
+        style = declared.get("style", "form")
+        return bool(style == "form" and declared.get("explode", True)
+                    and (schema.get("type") == "object" or "properties" in schema))
+    return False
+
+
+def _resolved(document: dict[str, Any], node: Any) -> dict[str, Any]:
+    """A local `$ref` followed; {} where it names nothing."""
+    try:
+        found = resolve_ref(document, node)
+    except RefError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def is_valid_with_file_parts(case: Any) -> bool:

@@ -7,7 +7,7 @@ request example. (A protected operation must refuse a bad token whatever else is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ class Probe:
     """Path values, query and JSON body for one operation."""
 
     path: Mapping[str, Any] = field(default_factory=dict)
-    query: Mapping[str, Any] = field(default_factory=dict)
+    query: Sequence[tuple[str, str]] = ()
     json_body: Any = None
 
 
@@ -33,11 +33,14 @@ def probe_for(operation: Operation) -> Probe:
         parameter = operation.parameter(name, "path")
         example = parameter.example if parameter is not None else None
         path[name] = example if example is not None else 1
-    query = {
-        p.name: p.example if p.example is not None else "x"
+    # Each required query parameter written in its declared style (a deepObject example as
+    # name[key]=value pairs, a non-exploded list as one comma list).
+    query = [
+        pair
         for p in operation.parameters
         if p.location == "query" and p.required
-    }
+        for pair in p.pairs(p.example if p.example is not None else "x")
+    ]
     media = operation.body_media_type()
     body = operation.body_examples.get(media) if media and "json" in media else None
     return Probe(path, query, body)

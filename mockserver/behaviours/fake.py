@@ -37,6 +37,7 @@ from typing import Any, Literal, TypeGuard
 
 from mockserver.core import documents
 from mockserver.core.documents import copy_json
+from mockserver.core.formats import format_range
 
 Direction = Literal["response", "request"]
 
@@ -600,6 +601,13 @@ def _bounds(schema: dict[str, Any]) -> tuple[float | None, bool, float | None, b
         high_open = high is not None
     elif _is_number(exclusive_high) and (high is None or exclusive_high <= high):
         high, high_open = exclusive_high, True
+    # A numeric format's range (int32, int64, float...) bounds as the validator does.
+    ranged = format_range(schema)
+    if ranged is not None:
+        if low is None or low < ranged[0]:
+            low, low_open = ranged[0], False
+        if high is None or high > ranged[1]:
+            high, high_open = ranged[1], False
     return low, low_open, high, high_open
 
 

@@ -81,6 +81,35 @@ def shape_of(schema: Any, document: dict[str, Any], depth: int = 0) -> Shape:
     return Shape(types=types, items=items, binary=binary)
 
 
+def object_shapes(schema: Any, document: dict[str, Any]) -> tuple[dict[str, Shape], Shape | None]:
+    """An object schema's property shapes (allOf merged) and the shape of any other property
+    (None when it allows no others), one level deep: enough to coerce a styled parameter."""
+    schema = resolve_ref(document, schema)
+    if not isinstance(schema, dict):
+        return {}, ANY
+    properties: dict[str, Shape] = {}
+    closed = False
+    for branch in schema.get("allOf", []):
+        inner, other = object_shapes(branch, document)
+        properties.update(inner)
+        closed = closed or other is None
+    for name, sub in (schema.get("properties") or {}).items():
+        properties[str(name)] = shape_of(sub, document, 1)
+    extra = schema.get("additionalProperties", True)
+    if extra is False or closed:
+        return properties, None
+    return properties, shape_of(extra, document, 1) if isinstance(extra, dict) else ANY
+
+
+def is_object_schema(schema: Any, document: dict[str, Any], shape: Shape) -> bool:
+    """Whether a parameter's value is an object: typed so, or untyped with properties."""
+    if "object" in shape.types:
+        return True
+    resolved = resolve_ref(document, schema)
+    return not shape.types and isinstance(resolved, dict) and (
+        "properties" in resolved or "additionalProperties" in resolved)
+
+
 def _own_types(schema: dict[str, Any]) -> frozenset[str]:
     declared = schema.get("type")
     if isinstance(declared, str):
@@ -90,8 +119,6 @@ def _own_types(schema: dict[str, Any]) -> frozenset[str]:
     values = schema["enum"] if isinstance(schema.get("enum"), list) else (
         [schema["const"]] if "const" in schema else [])
     return frozenset(json_type(v) for v in values)
-
-
 
 
 def _is_binary(schema: dict[str, Any]) -> bool:

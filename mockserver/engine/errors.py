@@ -92,7 +92,8 @@ class ErrorRenderer:
         }
         if error.pointer:
             problem["pointer"] = error.pointer
-        violations = getattr(error, "violations", None)
+        # A path that names nothing (a 404) says why as `reasons` (engine.validation).
+        violations = getattr(error, "violations", None) or getattr(error, "reasons", None)
         if violations:
             problem["errors"] = [{"pointer": v.pointer, "detail": v.message} for v in violations]
         return problem

@@ -45,7 +45,7 @@ from mockserver.engine.mediatypes import is_json
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.response_check import ResponseChecker
 from mockserver.engine.routing import Redirect, RouteMatch
-from mockserver.engine.validation import ValidationFailed, ValidInput
+from mockserver.engine.validation import PathMismatch, ValidationFailed, ValidInput
 
 access_log = logging.getLogger("specmock.access")
 log = logging.getLogger("specmock")
@@ -221,7 +221,7 @@ class Pipeline:
             return operation.validator.validate(params, request)
         except ValidationFailed as failure:
             if failure.violations and all(v.location == "path" for v in failure.violations):
-                raise ApiError("notFound", NOT_FOUND) from None
+                raise PathMismatch("notFound", NOT_FOUND, reasons=failure.violations) from None
             raise
 
     @staticmethod

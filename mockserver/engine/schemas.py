@@ -11,15 +11,20 @@ Before compiling, schemas are rewritten once (never per request):
   boolean `exclusiveMinimum`/`exclusiveMaximum` takes the bound from `minimum`/`maximum`.
 * For a direction, `required` forgets the properties that direction leaves out: a client never
   sends `readOnly` ones, a server never returns `writeOnly` ones (OpenAPI 3.x rules).
+* A numeric `format` with a range (`int32`, `int64`, `float`, ...: core/formats.py) becomes
+  `minimum`/`maximum` (a tighter declared bound is kept): JSON Schema treats formats as
+  annotations, and jsonschema-rs checks formats of strings only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 import jsonschema_rs
+import orjson
 
+from mockserver.core.formats import NUMBER_FORMATS, format_range
 from mockserver.core.limits import brief
 from mockserver.core.pointers import escape
 from mockserver.engine.schemas_util import resolve_ref
@@ -75,7 +80,7 @@ class TooDeepError(ValueError):
     """A value nested deeper than the validator can follow; the request answers 400."""
 
 
-def _located(error: Any) -> list[SchemaError]:
+def _located(error: Any, root: Any = None) -> list[SchemaError]:
     path = tuple(error.instance_path)
     kind = error.kind
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
@@ -85,16 +90,37 @@ def _located(error: Any) -> list[SchemaError]:
                 for name in kind.unexpected]
     name = type(kind).__name__
     keyword = name[:1].lower() + name[1:]
-    return [SchemaError(path, brief(error.message), keyword, getattr(kind, "limit", None))]
+    limit = getattr(kind, "limit", None)
+    message = brief(error.message)
+    if keyword in ("minimum", "maximum"):
+        message += _format_note(root, error.schema_path, limit)
+    return [SchemaError(path, message, keyword, limit)]
+
+
+def _format_note(root: Any, schema_path: Any, limit: Any) -> str:
+    """" (the int32 range is ...)" where the failed bound is the one a numeric format set."""
+    node = root
+    for token in list(schema_path)[:-1]:
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and isinstance(token, int) and token < len(node):
+            node = node[token]
+        else:
+            return ""
+    bounds = format_range(node) if isinstance(node, dict) else None
+    if bounds is None or limit not in bounds:
+        return ""
+    return f" (the {node['format']} range is {bounds[0]} to {bounds[1]})"
 
 
 class SchemaValidator:
     """One compiled schema. Cheap to call; compiled once by `compile_schema`."""
 
-    __slots__ = ("_compiled",)
+    __slots__ = ("_compiled", "_root")
 
-    def __init__(self, compiled: jsonschema_rs.Validator) -> None:
+    def __init__(self, compiled: jsonschema_rs.Validator, root: Any = None) -> None:
         self._compiled = compiled
+        self._root = root  # the schema as compiled, to word the bounds a format set
 
     def is_valid(self, value: Any) -> bool:
         """Whether `value` passes (the fast path: no error objects are built).
@@ -116,7 +142,7 @@ class SchemaValidator:
         found: list[SchemaError] = []
         try:
             for error in self._compiled.iter_errors(value):
-                found.extend(_located(error))
+                found.extend(_located(error, self._root))
                 if len(found) >= MAX_ERRORS:
                     break
         except ValueError as exc:  # jsonschema-rs's recursion limit, on absurdly nested input
@@ -142,7 +168,7 @@ def compile_schema(schema: Any, document: dict[str, Any], *,
     prepared = _prepared(document, direction)
     root = {"allOf": [prepared.convert(schema)], **prepared.ref_targets(schema)}
     compiled = jsonschema_rs.Draft202012Validator(root, validate_formats=True, formats=_FORMATS)
-    return SchemaValidator(compiled)
+    return SchemaValidator(compiled, root)
 
 
 def convert_schema(schema: Any, document: dict[str, Any], *,
@@ -158,6 +184,7 @@ class _Prepared:
         self.document = document
         self.openapi30 = str(document.get("openapi", "3.1")).startswith("3.0")
         self.omitted_flag = _OMITTED_IN.get(direction or "")
+        self.bounded = _mentions_number_formats(document)
         self._components = self.convert(document.get("components", {}))
         self._paths_referenced = _refers_to_paths(document.get("components", {})) or \
             _refers_to_paths(document.get("paths", {}))
@@ -173,13 +200,15 @@ class _Prepared:
 
     def convert(self, node: Any) -> Any:
         """`node` rewritten (a copy; the document is never changed)."""
-        if not self.openapi30 and self.omitted_flag is None:
+        # A schema built outside the document (a request's) may name a format the rest lacks.
+        bounded = self.bounded or _mentions_number_formats(node)
+        if not self.openapi30 and self.omitted_flag is None and not bounded:
             return node
-        return self._walk(node)
+        return self._walk(node, bounded)
 
-    def _walk(self, node: Any) -> Any:
+    def _walk(self, node: Any, bounded: bool) -> Any:
         if isinstance(node, list):
-            return [self._walk(item) for item in node]
+            return [self._walk(item, bounded) for item in node]
         if not isinstance(node, dict):
             return node
         converted: dict[str, Any] = {}
@@ -187,15 +216,43 @@ class _Prepared:
             if key in _LITERAL_KEYS:
                 converted[key] = value
             elif key in _SCHEMA_MAPS and isinstance(value, dict):
-                converted[key] = {name: self._walk(sub) for name, sub in value.items()}
+                converted[key] = {name: self._walk(sub, bounded) for name, sub in value.items()}
             else:
-                converted[key] = self._walk(value)
+                converted[key] = self._walk(value, bounded)
         if self.omitted_flag is not None:
             _drop_omitted_required(converted, node, self.document, self.omitted_flag)
         if self.openapi30:
             _exclusive_bounds_30(converted)
-            return _nullable_30(converted)
-        return converted
+        if bounded:
+            _format_bounds(converted)
+        return _nullable_30(converted) if self.openapi30 else converted
+
+
+def _format_bounds(node: dict[str, Any]) -> None:
+    """A numeric format's range as `minimum`/`maximum`, a tighter declared bound kept."""
+    bounds = format_range(node)
+    if bounds is None:
+        return
+    low, high = bounds
+    minimum, maximum = node.get("minimum"), node.get("maximum")
+    if not (_is_number(minimum) and minimum >= low):
+        node["minimum"] = low
+    if not (_is_number(maximum) and maximum <= high):
+        node["maximum"] = high
+
+
+def _is_number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _mentions_number_formats(document: dict[str, Any]) -> bool:
+    """Whether any ranged numeric format appears in the document (else nothing is rewritten
+    for it): one scan of the serialised text, far cheaper than walking every schema."""
+    try:
+        text = orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return True
+    return any(f'"{name}"'.encode() in text for name in NUMBER_FORMATS)
 
 
 def _nullable_30(node: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from mockserver.engine.schemas import (
 from mockserver.engine.schemas_util import record_properties, resolve_ref
 from mockserver.engine.violations import Violation
 
-__all__ = ["RequestValidator", "ValidInput", "ValidationFailed", "Violation"]
+__all__ = ["PathMismatch", "RequestValidator", "ValidInput", "ValidationFailed", "Violation"]
 
 _LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3, "body": 4}
 
@@ -65,6 +65,15 @@ class ValidationFailed(ApiError):  # noqa: N818 -- the name reads as the outcome
     first violation; `violations` has them all, for error shapes that list every one."""
 
     violations: list[Violation] = field(default_factory=list)
+
+
+@dataclass
+class PathMismatch(ApiError):  # noqa: N818 -- named as the outcome, like ApiError
+    """A 404 for path values that fit no parameter schema (they name no resource); `reasons`
+    says why, for answers that list it (problem+json's `errors`), without changing the
+    contract's own 404 shape."""
+
+    reasons: list[Violation] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +105,9 @@ class RequestValidator:
         self._messages = dict(messages or {})
         specs = declared_parameters(operation, path_item, document)
         self._parameters = ParameterReader(specs)
+        self._specs = {(spec.location, spec.name): spec for spec in specs}
+        # `allowEmptyValue` parameters sent empty: present, unchecked, then left out.
+        self._empty_allowed = frozenset(spec.name for spec in specs if spec.allow_empty)
         body = resolve_ref(document, operation.get("requestBody")) or {}
         content: dict[str, Any] = body.get("content", {}) if isinstance(body, dict) else {}
         self._body_required = bool(content) and bool(body.get("required", False))
@@ -118,18 +130,23 @@ class RequestValidator:
         `ValidationFailed` (400) listing every violation otherwise.
         """
         reader = self._parameters
-        query, extra = reader.query(request.query) if request.query_string else ({}, {})
-        values = {"path": reader.path(path_params), "query": query,
-                  "header": reader.headers(request) if reader.has_headers else {},
-                  "cookie": reader.cookies(request) if reader.has_cookies else {}}
+        styled: list[Violation] = []  # values that break their style (left out of `values`)
+        query, extra = reader.query(request.query, styled) if request.query_string else ({}, {})
+        values = {"path": reader.path(path_params, styled), "query": query,
+                  "header": reader.headers(request, styled) if reader.has_headers else {},
+                  "cookie": reader.cookies(request, styled) if reader.has_cookies else {}}
         instance = {location: values[location] for location in reader.locations}
+        if self._empty_allowed:
+            query = {k: v for k, v in query.items() if not (k in self._empty_allowed and v == "")}
+        ignored: list[tuple[str | int, ...]] = [(v.location, v.field) for v in styled]
         plan, media_type = self._plan_for(request)
         if plan is None:  # the usual read: no body, nothing to parse (the hot path)
             if self._body_required:
                 missing = Violation("body", "", "/body", "A request body is required.")
-                raise _failure([missing, *_violations(self._no_body, instance, [], self._messages)])
-            if not self._no_body.is_valid(instance):
-                found = _violations(self._no_body, instance, [], self._messages)
+                raise _failure([missing, *styled, *self._found(self._no_body, instance,
+                                                               ignored)])
+            if styled or not self._no_body.is_valid(instance):
+                found = [*styled, *self._found(self._no_body, instance, ignored)]
                 if found:
                     raise _failure(found)
             return ValidInput(values["path"], {**extra, **query} if extra else query,
@@ -137,15 +154,21 @@ class RequestValidator:
         read = _read_body(plan, media_type or "", request)
         instance["body"] = read.seen
         try:
-            if read.problems or not plan.validator.is_valid(instance):
-                found = [*read.problems, *_violations(plan.validator, instance, read.ignored,
-                                                        self._messages, plan.files)]
+            if styled or read.problems or not plan.validator.is_valid(instance):
+                found = [*styled, *read.problems,
+                         *self._found(plan.validator, instance, [*ignored, *read.ignored],
+                                      plan.files)]
                 if found:
                     raise _failure(found)
         except TooDeepError:
             raise _failure([Violation("body", "", "/body", _TOO_DEEP)]) from None
         return ValidInput(values["path"], {**extra, **query}, values["header"], read.value,
                           media_type, values["cookie"])
+
+    def _found(self, validator: SchemaValidator, instance: dict[str, Any],
+               ignored: list[tuple[str | int, ...]],
+               files: frozenset[str] = frozenset()) -> list[Violation]:
+        return _violations(validator, instance, ignored, self._messages, files, self._specs)
 
     def _plan_for(self, request: Request) -> tuple[_BodyPlan | None, str | None]:
         """The plan for the request's body and its media type; (None, None) without a body."""
@@ -158,6 +181,7 @@ class RequestValidator:
             detail = _unsupported(media_type, self.accepted_media_types)
             raise ApiError("unsupportedMediaType", detail)
         return self._plans[matched], media_type
+
 
 
 _TOO_DEEP = ("The body is nested too deeply to be checked; send JSON nested at most a few "
@@ -199,7 +223,7 @@ def _request_schema(specs: list[ParameterSpec], reader: ParameterReader,
         mine = [spec for spec in specs if spec.location == location]
         properties[location] = {
             "type": "object",
-            "properties": {spec.name: spec.schema for spec in mine if spec.checked},
+            "properties": {spec.name: _checked_schema(spec) for spec in mine if spec.checked},
             "required": [spec.name for spec in mine if spec.required],
         }
     if body_schema is not None:
@@ -207,19 +231,41 @@ def _request_schema(specs: list[ParameterSpec], reader: ParameterReader,
     return {"type": "object", "properties": properties}
 
 
+def _checked_schema(spec: ParameterSpec) -> Any:
+    """A parameter's schema as checked: an allowed empty value passes as it is."""
+    if spec.allow_empty:
+        return {"if": {"const": ""}, "else": spec.schema}
+    return spec.schema
+
+
 def _violations(validator: SchemaValidator, instance: dict[str, Any],
                 ignored: list[tuple[str | int, ...]],
                 messages: dict[str, str] | None = None,
-                files: frozenset[str] = frozenset()) -> list[Violation]:
+                files: frozenset[str] = frozenset(),
+                specs: dict[tuple[str, str], ParameterSpec] | None = None) -> list[Violation]:
     """The schema's failures as violations, in request order (path, query, ..., body)."""
     skip = set(ignored)
     found = [
-        Violation(str(error.path[0]), str(error.path[1]) if len(error.path) > 1 else "",
-                  pointer_of(error.path), _message(error, messages, files))
+        _violation(error, _message(error, messages, files), messages or {}, specs)
         for error in validator.schema_errors(instance)
         if error.path and error.path not in skip
+        and not (error.path[0] != "body" and error.path[:2] in skip)
     ]
     return sorted(found, key=lambda v: _LOCATION_ORDER.get(v.location, 9))
+
+
+def _violation(error: SchemaError, message: str, messages: dict[str, str],
+               specs: dict[tuple[str, str], ParameterSpec] | None) -> Violation:
+    """One failure as a violation; a parameter's says which one, where, and how to send it
+    (unless the contract words that keyword itself)."""
+    location = str(error.path[0])
+    name = str(error.path[1]) if len(error.path) > 1 else ""
+    spec = specs.get((location, name)) if specs else None
+    if spec is not None and error.keyword not in messages:
+        inner = pointer_of(error.path[2:])
+        where = f" at {inner}" if inner else ""
+        message = f"{spec.place}{where}: {message}{spec.advice()}."
+    return Violation(location, name, pointer_of(error.path), message)
 
 
 def _message(error: SchemaError, messages: dict[str, str] | None,

@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from mockserver.core.styles import DEFAULT_STYLE, default_explode, serialise_pairs, serialise_text
 from mockserver.suites_support.schemas import find_placeholder, resolve_refs
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -38,6 +39,20 @@ class Parameter:
     required: bool
     schema: Mapping[str, Any]
     example: Any = None
+    style: str = ""  # as declared ('' for the location's default)
+    explode: bool | None = None  # as declared (None for the style's default)
+
+    def _how(self) -> tuple[str, bool]:
+        style = self.style or DEFAULT_STYLE.get(self.location, "form")
+        return style, default_explode(style) if self.explode is None else self.explode
+
+    def text(self, value: Any) -> str:
+        """`value` as the text a path or header carries in this parameter's style."""
+        return serialise_text(self.name, value, *self._how())
+
+    def pairs(self, value: Any) -> list[tuple[str, str]]:
+        """`value` as the query (name, text) pairs this parameter's style sends."""
+        return serialise_pairs(self.name, value, *self._how())
 
 
 @dataclass(frozen=True)
@@ -128,7 +143,12 @@ class Operation:
 
         path = self.path
         for name in self.path_params:
-            path = path.replace("{" + name + "}", quote(str(values[name]), safe=""))
+            value, declared = values[name], self.parameter(name, "path")
+            styled = declared is not None and (
+                declared.style in ("label", "matrix") or isinstance(value, list | dict))
+            text = declared.text(value) if declared is not None else str(value)
+            # A style's own delimiters stay as they are; everything else is encoded.
+            path = path.replace("{" + name + "}", quote(text, safe=",;=" if styled else ""))
         return path
 
 
@@ -446,6 +466,8 @@ def _parameters(document: Mapping[str, Any], raw: list[Any]) -> tuple[Parameter,
                 bool(p.get("required")),
                 p.get("schema") or {},
                 example,
+                str(p.get("style", "")),
+                p["explode"] if isinstance(p.get("explode"), bool) else None,
             )
     return tuple(by_key.values())
 
