@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request, Response
 from mockserver.core.problems import ApiError
 from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
-from mockserver.engine.compile import compile_contract
+from mockserver.engine.compile import compile_contract, iter_operations
 from mockserver.engine.hosts import HostPolicy
 from mockserver.engine.journal import Journal
 from mockserver.engine.options import EngineOptions
@@ -65,21 +66,26 @@ class MockEngine:
 
     @classmethod
     def from_loaded(
-        cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None
+        cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None,
+        *, on_phase: Callable[[str], None] | None = None,
     ) -> MockEngine:
         """Compile a loaded contract while its checks finish (maybe in a child process, see
         mockserver/contract/parallel.py); raises ContractError when they find errors.
 
         A contract that fails its checks may also fail to compile: then the checks' findings
-        are what is reported, not the compiler's exception.
+        are what is reported, not the compiler's exception. `on_phase` is told when compiling
+        and when waiting for the checks begin (the CLI's progress lines).
         """
+        say = on_phase or _silent
         engine: MockEngine | None = None
         failure: Exception | None = None
         if loaded.loaded and not any(d.is_error for d in loaded.diagnostics):
             try:
+                say(f"compiling {_operation_count(loaded.document)} operations")
                 engine = cls(loaded.document, options)
             except Exception as exc:  # reported below, after the checks have had their say
                 failure = exc
+        say("checking the contract against the OpenAPI specification")
         problems = [*loaded.diagnostics, *(checks.result() if loaded.loaded else ())]
         errors = [str(d) for d in problems if d.is_error]
         if errors:
@@ -134,3 +140,11 @@ def _faults(document: dict[str, Any], seed: int) -> Faults:
         return Faults(declared, seed=seed)
     except FaultSpecError as error:
         raise ContractError([f"x-specmock/faults{error.pointer}: {error.message}"]) from None
+
+
+def _silent(_phase: str) -> None:
+    return None
+
+
+def _operation_count(document: dict[str, Any]) -> int:
+    return sum(1 for _ in iter_operations(document))
