@@ -228,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-check-cache",
         action="store_true",
-        help="run the OpenAPI check even if this contract passed it before "
+        help="load and check the contract afresh even if it loaded and passed before "
         "(a pass is remembered in $SPECMOCK_CACHE_DIR, default ~/.cache/specmock)",
     )
 
@@ -439,10 +439,13 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
     prewarmed = PrewarmedChild.start(CHECKER_MODULES)  # forked before any handler is swapped
     with _signals_deferred():
         from mockserver.contract import load_contract, start_checks
+        from mockserver.contract.load_cache import load_remembered
 
     progress = StartupProgress(_say)
     progress.phase(f"loading {args.contract}")
-    loaded = load_contract(resolve_contract(args.contract))
+    # A later start of unchanged files takes the remembered load (contract/load_cache.py).
+    load = load_contract if args.no_check_cache else load_remembered
+    loaded = load(resolve_contract(args.contract))
     checks = start_checks(loaded, remember=not args.no_check_cache, prewarmed=prewarmed)
     progress.phase("importing the engine")
     with _signals_deferred():
