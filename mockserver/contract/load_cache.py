@@ -17,6 +17,7 @@ cache); a cache that cannot be read or written is no cache.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import platform
 from pathlib import Path
@@ -64,8 +65,7 @@ def _read(entry: Path) -> LoadedContract | None:
         hashes, contract = pickle.loads(entry.read_bytes())
         if all(_digest(Path(name)) == digest for name, digest in hashes):
             return contract if isinstance(contract, LoadedContract) else None
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            ImportError):
+    except Exception:  # a damaged or foreign entry, whatever unpickling it raised: no cache
         return None
     return None
 
@@ -74,7 +74,7 @@ def _write(entry: Path, loaded: LoadedContract) -> None:
     try:
         hashes = [(str(path), _digest(path)) for path in loaded.files]
         entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(".partial")
+        partial = entry.with_suffix(f".{os.getpid()}.partial")  # one per writing process
         partial.write_bytes(pickle.dumps((hashes, loaded), protocol=pickle.HIGHEST_PROTOCOL))
         partial.replace(entry)  # whole or not at all, for a start running beside this one
         _prune(entry.parent)
