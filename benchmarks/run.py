@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/run.py [--contracts dmlf,freezerworks] [--duration 10]
         [--rounds 3] [--connections 32] [--threads 2] [--warmup 3] [--skip-prism]
-        [--skip-logging] [--startup-runs 5] [--check]
+        [--skip-logging] [--startup-runs 5] [--large [--large-operations 659]] [--check]
 
 What it does (benchmarks/README.md says why and what the figures mean):
 
@@ -22,6 +22,9 @@ What it does (benchmarks/README.md says why and what the figures mean):
    specmock/Prism.
 5. Reads each server's resident memory (VmRSS) after its load, stops every process it started
    by its PID, prints the tables and writes everything as JSON to benchmarks/results/.
+
+With `--large`, also benchmarks/large_document.py: start-up time and peak memory on a large
+generated multi-file document (and any `--large-document`), against Prism.
 
 Only 127.0.0.1 is served and loaded; every load run is bounded by `--duration`.
 """
@@ -942,6 +945,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a target is not met")
+    parser.add_argument("--large", action="store_true",
+                        help="also measure start-up and memory on a large multi-file document "
+                        "against Prism (benchmarks/large_document.py; its options prefixed "
+                        "--large-)")
+    _large_document().add_arguments(parser, prefix="large-")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.contracts.split(",") if n.strip()]
     unknown = [n for n in names if n not in CONTRACTS]
@@ -966,7 +974,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _SPECMOCK_COMMAND[:] = shlex.split(args.specmock_command)
     settings = Settings(args.threads, args.connections, args.duration, args.rounds, args.warmup)
     wrk_bin = ensure_wrk()
-    prism_bin = None if args.skip_prism else ensure_prism(args.prism_version)
+    prism_bin = None if args.skip_prism else (args.prism_bin or ensure_prism(args.prism_version))
     meta = machine()
     meta.update({
         "command": shlex.join([_shown(Path(sys.executable)), "benchmarks/run.py",
@@ -1003,10 +1011,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             prism = one.summary(kind)
             if specmock and prism:
                 verdicts.append(verdict(run["contract"].name + label, specmock, prism))
+    large = _large_document().measure_all(args) if args.large else []
     print(report(meta, startup, contract_runs, verdicts, prism_bin is None))
+    if large:
+        print("\n== large document: time to first answer and peak memory\n")
+        print(_large_document().report(large))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     output = args.output or RESULTS / f"run-{stamp}.json"
     document = to_json(meta, startup, contract_runs, verdicts)
+    if large:
+        document["large_document"] = _large_document().to_json(large)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(document, indent=2, default=str) + "\n")
     if args.output is None:  # an explicit --output (a comparison, say) is not "the latest"
@@ -1014,8 +1028,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nwrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     missed = [v for v in verdicts if not v.ok] + [
         (name, kind) for name, kinds in startup.items() for kind in (SPECMOCK_FIRST_START, SPECMOCK)
-        if median(kinds[kind]) >= TARGET_STARTUP_S]
+        if median(kinds[kind]) >= TARGET_STARTUP_S] + [
+        v for r in large for v in _large_document().verdicts(r) if v[2] is False]
     return 1 if args.check and missed else 0
+
+
+def _large_document() -> Any:
+    """benchmarks/large_document.py (imported here: it imports this module's helpers)."""
+    sys.path.insert(0, str(BENCH))
+    import large_document
+
+    return large_document
 
 
 if __name__ == "__main__":

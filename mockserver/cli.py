@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from mockserver.contract.bundled import bundled_contracts, describe_bundled, resolve_contract
 from mockserver.core.limits import HttpLimits
+from mockserver.core.progress import StartupProgress, ticking
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CANNOT_LISTEN = 3  # the address or port cannot be bound (in use, not ours): before "ready"
@@ -236,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-check-cache",
         action="store_true",
-        help="run the OpenAPI check even if this contract passed it before "
+        help="load and check the contract afresh even if it loaded and passed before "
         "(a pass is remembered in $SPECMOCK_CACHE_DIR, default ~/.cache/specmock)",
     )
 
@@ -360,6 +361,10 @@ class TerminatedError(BaseException):
     is, so no `except Exception` on the way swallows it). Seen by: `main`, which says so."""
 
 
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise TerminatedError
 
@@ -443,9 +448,15 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
     prewarmed = PrewarmedChild.start(CHECKER_MODULES)  # forked before any handler is swapped
     with _signals_deferred():
         from mockserver.contract import load_contract, start_checks
+        from mockserver.contract.load_cache import load_remembered
 
-    loaded = load_contract(resolve_contract(args.contract))
+    progress = StartupProgress(_say)
+    progress.phase(f"loading {args.contract}")
+    # A later start of unchanged files takes the remembered load (contract/load_cache.py).
+    load = load_contract if args.no_check_cache else load_remembered
+    loaded = load(resolve_contract(args.contract))
     checks = start_checks(loaded, remember=not args.no_check_cache, prewarmed=prewarmed)
+    progress.phase("importing the engine")
     with _signals_deferred():
         from mockserver.engine.app import ContractError, MockEngine
         from mockserver.engine.compile import SeedScaleError
@@ -473,27 +484,29 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         public_url=(args.public_url or [f"http://{url_host(args.host)}:{port}"])[0].rstrip("/"),
         throttle=not args.no_throttle,
     )
-    try:
-        engine = MockEngine.from_loaded(loaded, checks, options, strict=args.strict)
-    except SeedScaleError as error:
-        print(f"specmock: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except ContractError as error:
-        for line in error.lines:
-            print(line, file=sys.stderr)
-        refusing = ("--strict refuses any" if args.strict
-                    else f"{error.fatal} of them cannot be served around")
-        print(
-            f"specmock: {args.contract}: the contract has {len(error.lines)} problem(s) and "
-            f"{refusing}; fix them (see `specmock lint`) and serve again",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEMS
-    except Exception as error:  # a contract no check foresaw: one line, never a traceback
-        print(f"specmock: {args.contract}: cannot be served: {type(error).__name__}: "
-              f"{str(error).splitlines()[0] if str(error) else ''} (please report this with "
-              "the contract: `specmock lint` should have found it)", file=sys.stderr)
-        return EXIT_PROBLEMS
+    with ticking(progress):  # after the checks' fork: a fork copies one thread
+        try:
+            engine = MockEngine.from_loaded(loaded, checks, options, strict=args.strict,
+                                              on_phase=progress.phase)
+        except SeedScaleError as error:
+            print(f"specmock: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        except ContractError as error:
+            for line in error.lines:
+                print(line, file=sys.stderr)
+            refusing = ("--strict refuses any" if args.strict
+                        else f"{error.fatal} of them cannot be served around")
+            print(
+                f"specmock: {args.contract}: the contract has {len(error.lines)} problem(s) and "
+                f"{refusing}; fix them (see `specmock lint`) and serve again",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEMS
+        except Exception as error:  # a contract no check foresaw: one line, never a traceback
+            print(f"specmock: {args.contract}: cannot be served: {type(error).__name__}: "
+                  f"{str(error).splitlines()[0] if str(error) else ''} (please report this with "
+                  "the contract: `specmock lint` should have found it)", file=sys.stderr)
+            return EXIT_PROBLEMS
     try:
         listening.listen(2048)
     except OSError as error:

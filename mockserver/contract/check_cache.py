@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -68,8 +69,13 @@ def _marker(directory: Path, document: dict[str, Any]) -> Path | None:
     """The marker of this document and this validator, or None when it cannot be named."""
     try:
         text = orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
-    except TypeError:  # a value JSON cannot hold: no key, the check runs
-        return None
+    except TypeError:
+        # orjson holds integers of at most 64 bits; documents have larger ones (an example
+        # 2^64 in the DigitalOcean description made its 5 s check run on every start).
+        try:
+            text = json.dumps(document, sort_keys=True).encode()
+        except (TypeError, ValueError):  # a value JSON cannot hold: no key, the check runs
+            return None
     validator = _validator_fingerprint()
     if validator is None:
         return None

@@ -107,6 +107,10 @@ def _validator_class(version: Any) -> Any:
         from mockserver.contract.schema_meta import FastOpenAPIV31SpecValidator
 
         return FastOpenAPIV31SpecValidator
+    if version[:3] == "3.0":
+        from mockserver.contract.schema_meta import FastOpenAPIV30SpecValidator
+
+        return FastOpenAPIV30SpecValidator
     return getattr(openapi_spec_validator, _VERSIONS[version[:3]])
 
 

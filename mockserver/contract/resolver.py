@@ -55,6 +55,9 @@ class Resolver:
     def __init__(self, files: FileCache) -> None:
         self.files = files
         self._acyclic: set[Location] = set()
+        # (folder, relative file) -> resolved path: resolving touches the file system for each
+        # part of the path (0.45 s of 6,300 references in a 36-file document, cProfile).
+        self._paths: dict[tuple[Path, str], Path] = {}
 
     def resolve(self, site: Location, ref: str, depth: int = 0) -> Target | Diagnostic | None:
         """The target of `ref`, written at `site` (the reference object's location).
@@ -70,11 +73,18 @@ class Resolver:
         if parsed.document and len(urlsplit(parsed.document).scheme) > 1:
             hint = "copy the document next to the contract and refer to it by a relative path"
             return error(where.file, where.pointer, f"remote $ref '{ref}' is not supported", hint)
-        file = (site.file.parent / parsed.document).resolve() if parsed.document else site.file
+        file = self._file(site.file.parent, parsed.document) if parsed.document else site.file
         loaded = self.files.load(file)
         if isinstance(loaded, Unreadable):
             return _missing_file(where, ref, parsed, file) if loaded.missing else None
         return self._walk(Location(file), loaded.data, parsed, ref, where, depth)
+
+    def _file(self, folder: Path, relative: str) -> Path:
+        key = (folder, relative)
+        found = self._paths.get(key)
+        if found is None:
+            found = self._paths[key] = (folder / relative).resolve()
+        return found
 
     def _walk(
         self, start: Location, node: Any, parsed: ParsedRef, ref: str, where: Location, depth: int

@@ -1,4 +1,4 @@
-"""A faster meta-check of each Schema Object for openapi-spec-validator's OpenAPI 3.1 pass.
+"""A faster meta-check of each Schema Object for openapi-spec-validator's OpenAPI 3.x passes.
 
 openapi-spec-validator checks every Schema Object of a document against its JSON Schema
 dialect's meta-schema with Python jsonschema, building a fresh validator (and `$dynamicRef`
@@ -12,8 +12,10 @@ an invalid schema; `tests/contract_loading/test_schema_meta.py` holds the two to
 verdict on valid ones.
 
 The hook is `keyword_validators["schema"]`, the mapping openapi-spec-validator's own versions
-override in their subclasses; `_get_schema_checker` is the method its 3.1 validator uses to pick
-the checker for a schema's dialect.
+override in their subclasses; `_get_schema_checker` is the method its validators use to pick
+the checker for a schema (3.1: by its dialect; 3.0: always the JSON Schema draft 4 meta-schema,
+`OAS30Validator.check_schema`). On a generated 659-operation 3.0 document the Python
+meta-check of 813 Schema Objects was 1.2 s of a 4.7 s check (cProfile).
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from functools import cache
 from typing import Any
 
 import jsonschema_rs
+from openapi_schema_validator import OAS30Validator
 from openapi_schema_validator._specifications import (  # type: ignore[import-untyped, unused-ignore]
     REGISTRY as OPENAPI_SPECIFICATIONS,
 )
-from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation import keywords
 
 
@@ -59,6 +62,31 @@ class FastOpenAPIV31SpecValidator(OpenAPIV31SpecValidator):
     }
 
 
+class FastMetaOAS30SchemaValidator(keywords.OpenAPIV30SchemaValidator):
+    """openapi-spec-validator's 3.0 Schema Object validator with a compiled meta-check first."""
+
+    def _get_schema_checker(self, schema: Any, schema_value: Any) -> Callable[[Any], None]:
+        original: Callable[[Any], None] = super()._get_schema_checker(schema, schema_value)
+        compiled = compiled_meta_schema(OAS30Validator.META_SCHEMA)
+        if compiled is None:
+            return original
+
+        def check(value: Any) -> None:
+            if not compiled.is_valid(value):
+                original(value)  # raises openapi-spec-validator's own error, or passes
+
+        return check
+
+
+class FastOpenAPIV30SpecValidator(OpenAPIV30SpecValidator):
+    """The OpenAPI 3.0 spec validator with the compiled Schema Object meta-check."""
+
+    keyword_validators = {  # noqa: RUF012 (the library's own subclasses do the same)
+        **OpenAPIV30SpecValidator.keyword_validators,
+        "schema": FastMetaOAS30SchemaValidator,
+    }
+
+
 @cache
 def _registry() -> jsonschema_rs.Registry:
     return jsonschema_rs.Registry(
@@ -68,7 +96,8 @@ def _registry() -> jsonschema_rs.Registry:
 
 def compiled_meta_schema(meta_schema: Any) -> Any:
     """A jsonschema-rs validator of `meta_schema` (None when it cannot be compiled)."""
-    key = meta_schema.get("$id") if isinstance(meta_schema, dict) else None
+    # draft 4 (the 3.0 meta-check) names itself with `id`, later drafts with `$id`
+    key = meta_schema.get("$id", meta_schema.get("id")) if isinstance(meta_schema, dict) else None
     if not isinstance(key, str):
         return None
     return _compiled(key, meta_schema)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +13,7 @@ from mockserver.core.exchange import Request, Response
 from mockserver.core.pointers import escape
 from mockserver.core.problems import ApiError
 from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
-from mockserver.engine.compile import compile_contract
+from mockserver.engine.compile import compile_contract, iter_operations
 from mockserver.engine.hosts import HostPolicy
 from mockserver.engine.journal import Journal
 from mockserver.engine.options import EngineOptions
@@ -75,7 +75,7 @@ class MockEngine:
     @classmethod
     def from_loaded(
         cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None,
-        *, strict: bool = False,
+        *, strict: bool = False, on_phase: Callable[[str], None] | None = None,
     ) -> MockEngine:
         """Compile a loaded contract while its checks finish (maybe in a child process, see
         mockserver/contract/parallel.py).
@@ -84,8 +84,12 @@ class MockEngine:
         that can be served is (mockserver/contract/servable.py: an operation a problem leaves
         unservable answers 500 naming it); ContractError only for the fatal problems (nothing
         readable, an OpenAPI version not read, wrong `x-specmock` declarations). `strict`:
-        ContractError for any problem at all, warnings included.
+        ContractError for any problem at all, warnings included. A contract that fails its
+        checks may also fail to compile: then the checks' findings are what is reported, not
+        the compiler's exception. `on_phase` is told when compiling and when waiting for the
+        checks begin (the CLI's progress lines).
         """
+        say = on_phase or _silent
         from mockserver.contract.lint import all_problems
         from mockserver.contract.positions import located
         from mockserver.contract.servable import is_fatal, unservable_operations
@@ -97,10 +101,12 @@ class MockEngine:
         if loaded.loaded and not (strict and loaded.diagnostics):
             unservable = unservable_operations(loaded, list(loaded.diagnostics))
             try:
+                say(f"compiling {_operation_count(loaded.document)} operations")
                 engine = cls(loaded.document, options,
                              {key: str(d) for key, d in unservable.items()})
             except Exception as exc:  # reported below, after the checks have had their say
                 failure = exc
+        say("checking the contract against the OpenAPI specification")
         problems = all_problems(loaded, checks.result() if loaded.loaded else [])
         fatal = problems if strict else [d for d in problems if is_fatal(d, loaded)]
         if fatal or not loaded.loaded:
@@ -163,3 +169,11 @@ def _faults(document: dict[str, Any], seed: int) -> Faults:
         return Faults(declared, seed=seed)
     except FaultSpecError as error:
         raise ContractError([f"x-specmock/faults{error.pointer}: {error.message}"]) from None
+
+
+def _silent(_phase: str) -> None:
+    return None
+
+
+def _operation_count(document: dict[str, Any]) -> int:
+    return sum(1 for _ in iter_operations(document))

@@ -69,9 +69,10 @@ class Router:
         for segment in template.split("/")[1:]:
             if "{" in segment:
                 pattern, names = _segment_pattern(segment)
-                child = next(
-                    (n for p, _, n in node.templated if p.pattern == pattern.pattern), None
-                )
+                # Keyed by the names too: `/apps/{id}` and `/apps/{app_id}/logs` (as public
+                # descriptions write them) each get their own parameter's name.
+                child = next((n for p, known, n in node.templated
+                              if p.pattern == pattern.pattern and known == names), None)
                 if child is None:
                     child = _Node()
                     node.templated.append((pattern, names, child))

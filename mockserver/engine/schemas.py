@@ -2,8 +2,13 @@
 
 Checking is done by jsonschema_rs (a Rust implementation): on the request hot path it is about a
 hundred times faster than the pure-Python `jsonschema` and reports the same instance locations.
-A schema's local `$ref`s (`#/components/...`, `#/paths/...`) resolve because it is wrapped in a
-root that also carries the document's `components` (and `paths` when some ref points there).
+A schema's local `$ref`s (`#/components/...`, `#/paths/...`) resolve against one jsonschema-rs
+`Registry` per document and direction, holding its rewritten `components` (and `paths` when some
+ref points there) under one URI; the refs are rebased onto that URI when a schema is compiled.
+Every validator of a document shares that registry and compiles only the subschemas it reaches.
+(Until issue 15 each validator's root carried its own copy of `components`: on a 659-operation
+document 923 validators took 8 ms and 3.8 MB each, 8.4 s and 3.5 GB of a 8.6 s start; sharing
+the registry builds the same validators in 0.05 s and 40 MB.)
 
 Before compiling, schemas are rewritten once (never per request):
 
@@ -166,8 +171,9 @@ def compile_schema(schema: Any, document: dict[str, Any], *,
     ones; None keeps `required` as written.
     """
     prepared = _prepared(document, direction)
-    root = {"allOf": [prepared.convert(schema)], **prepared.ref_targets(schema)}
-    compiled = jsonschema_rs.Draft202012Validator(root, validate_formats=True, formats=_FORMATS)
+    root = {"allOf": [_rebased(prepared.convert(schema))]}
+    compiled = jsonschema_rs.Draft202012Validator(root, validate_formats=True, formats=_FORMATS,
+                                                  registry=prepared.registry(schema))
     return SchemaValidator(compiled, root)
 
 
@@ -177,26 +183,35 @@ def convert_schema(schema: Any, document: dict[str, Any], *,
     return _prepared(document, direction).convert(schema)
 
 
+DOCUMENT_URI = "urn:specmock:document"
+"""Where a document's rewritten `components` (and `paths`) sit in its validators' registry."""
+
+
 class _Prepared:
-    """A document's rewrite rules and its rewritten `components` (and `paths`) for ref roots."""
+    """A document's rewrite rules and the registry its compiled schemas' refs resolve in."""
 
     def __init__(self, document: dict[str, Any], direction: Direction | None) -> None:
         self.document = document
         self.openapi30 = str(document.get("openapi", "3.1")).startswith("3.0")
         self.omitted_flag = _OMITTED_IN.get(direction or "")
         self.bounded = _mentions_number_formats(document)
-        self._components = self.convert(document.get("components", {}))
         self._paths_referenced = _refers_to_paths(document.get("components", {})) or \
             _refers_to_paths(document.get("paths", {}))
-        self._paths: Any = None
+        # Built on first use: without `paths`, and with them (only when some ref needs them).
+        self._registries: dict[bool, jsonschema_rs.Registry] = {}
 
-    def ref_targets(self, schema: Any) -> dict[str, Any]:
-        """What the root around `schema` must carry for its refs: components, paths if needed."""
-        if not (self._paths_referenced or _refers_to_paths(schema)):
-            return {"components": self._components}
-        if self._paths is None:
-            self._paths = self.convert(self.document.get("paths", {}))
-        return {"components": self._components, "paths": self._paths}
+    def registry(self, schema: Any) -> jsonschema_rs.Registry:
+        """The registry `schema`'s refs resolve in: components, and paths where needed."""
+        with_paths = self._paths_referenced or _refers_to_paths(schema)
+        found = self._registries.get(with_paths)
+        if found is None:
+            resource = {"components": self.convert(self.document.get("components", {}))}
+            if with_paths:
+                resource["paths"] = self.convert(self.document.get("paths", {}))
+            found = jsonschema_rs.Registry([(DOCUMENT_URI, _rebased(resource))],
+                                           draft=jsonschema_rs.Draft202012)
+            self._registries[with_paths] = found
+        return found
 
     def convert(self, node: Any) -> Any:
         """`node` rewritten (a copy; the document is never changed)."""
@@ -305,6 +320,25 @@ def _flagged(schema: Any, document: dict[str, Any], flag: str, depth: int = 0) -
         return True
     branches = resolved.get("allOf", []) if isinstance(resolved, dict) else []
     return any(_flagged(branch, document, flag, depth + 1) for branch in branches)
+
+
+def _rebased(node: Any) -> Any:
+    """`node` with its local refs (`#/...`) pointing into the registry's document (a copy)."""
+    if isinstance(node, list):
+        return [_rebased(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    rebased: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str) and value.startswith("#"):
+            rebased[key] = DOCUMENT_URI + value
+        elif key in _LITERAL_KEYS:
+            rebased[key] = value
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            rebased[key] = {name: _rebased(sub) for name, sub in value.items()}
+        else:
+            rebased[key] = _rebased(value)
+    return rebased
 
 
 def _refers_to_paths(node: Any) -> bool:

@@ -26,7 +26,20 @@ class UnservableValidator(RequestValidator):
 
     def __init__(self, problem: str) -> None:  # nothing of the operation is compiled
         self.problem = problem
-        self.accepted_media_types = ()
+
+    @property
+    def accepted_media_types(self) -> tuple[str, ...]:
+        """None: no body of any type is read."""
+        return ()
+
+    @property
+    def is_compiled(self) -> bool:
+        """Always: there is nothing to compile."""
+        return True
+
+    def compile(self) -> Any:
+        """Never returns: the operation's 500 (its checks cannot be built)."""
+        raise unservable_error(self.problem)
 
     def validate(self, path_params: dict[str, str], request: Request) -> ValidInput:
         """Never returns: the operation's 500."""

@@ -142,3 +142,17 @@ def test_a_remembered_pass_is_known_before_checking(write: Write, tmp_path: Path
     assert not check_cache.passed_before(contract.document, tmp_path / "cache")
     remembering(check_openapi, tmp_path / "cache")(contract)
     assert check_cache.passed_before(contract.document, tmp_path / "cache")
+
+
+def test_a_document_with_an_integer_beyond_64_bits_is_remembered(write: Write,
+                                                                  tmp_path: Path) -> None:
+    # Given a clean contract whose example is 2^64 (orjson cannot write it)
+    check = CountingCheck()
+    remembered = remembering(check, tmp_path / "cache")
+    text = openapi("paths: {}\ncomponents: {schemas: {Big: {type: integer, "
+                   "example: 18446744073709551616}}}\n")
+    assert remembered(_load(write, text)) == []
+    # When it is checked again
+    assert remembered(_load(write, text)) == []
+    # Then the check ran once
+    assert check.runs == 1

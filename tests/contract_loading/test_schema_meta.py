@@ -16,15 +16,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped, unused-ignore]
 from jsonschema.validators import validator_for  # type: ignore[import-untyped, unused-ignore]
-from openapi_schema_validator import _dialects
+from openapi_schema_validator import OAS30Validator, _dialects
 from openapi_schema_validator._format import oas31_format_checker
-from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation import keywords
 
 from mockserver.contract import load_contract
 from mockserver.contract.openapi_check import check_openapi
 from mockserver.contract.schema_meta import (
+    FastMetaOAS30SchemaValidator,
     FastMetaOAS31SchemaValidator,
+    FastOpenAPIV30SpecValidator,
     FastOpenAPIV31SpecValidator,
     compiled_meta_schema,
 )
@@ -32,6 +34,7 @@ from mockserver.contract.schema_meta import (
 ROOT = Path(__file__).resolve().parents[2]
 DIALECT = validator_for({"$schema": _dialects.OAS31_BASE_DIALECT_ID}, default=None)
 COMPILED = compiled_meta_schema(DIALECT.META_SCHEMA)
+COMPILED_30 = compiled_meta_schema(OAS30Validator.META_SCHEMA)
 
 
 def python_accepts(schema: Any) -> bool:
@@ -163,3 +166,48 @@ def schema_objects(document: dict[str, Any]) -> Any:
                 stack.append(value)
         elif isinstance(node, list):
             stack.extend(node)
+
+
+# ------------------------------------------------------------------ OpenAPI 3.0 (draft 4)
+
+def python_accepts_30(schema: Any) -> bool:
+    """openapi-spec-validator's 3.0 verdict: OAS30Validator.check_schema."""
+    try:
+        OAS30Validator.check_schema(schema)
+    except SchemaError:
+        return False
+    return True
+
+
+@settings(max_examples=400)
+@given(schema=SCHEMA_LIKE)
+def test_what_the_compiled_30_check_accepts_the_python_checker_accepts(schema: Any) -> None:
+    # Given any schema-shaped value, when the compiled 3.0 meta-check accepts it
+    if COMPILED_30.is_valid(schema):
+        # Then openapi-spec-validator's own 3.0 checker accepts it as well
+        assert python_accepts_30(schema), schema
+
+
+def test_the_fast_30_validator_reports_what_openapi_spec_validator_reports(
+        tmp_path: Path) -> None:
+    # Given a 3.0 document whose schemas break their dialect in several places
+    (tmp_path / "openapi.yaml").write_text(BROKEN_SCHEMAS.replace("3.1.0", "3.0.3"))
+    contract = load_contract(tmp_path)
+    # When its keyword pass runs with the fast validator and with openapi-spec-validator's own
+    # (the 3.0 JSON Schema pass would report these first; the keyword pass is what differs)
+    from mockserver.contract import openapi_check
+
+    fast, original = (list(openapi_check._keyword_diagnostics(contract, cls(contract.document)))
+                      for cls in (FastOpenAPIV30SpecValidator, OpenAPIV30SpecValidator))
+    # Then the diagnostics are the same, and there are some
+    assert fast == original
+    assert fast
+
+
+def test_the_30_hook_is_where_openapi_spec_validator_looks() -> None:
+    # Given the library's 3.0 validator classes, then the hook points still exist
+    assert FastOpenAPIV30SpecValidator.keyword_validators["schema"] is \
+        FastMetaOAS30SchemaValidator
+    assert OpenAPIV30SpecValidator.keyword_validators["schema"] is \
+        keywords.OpenAPIV30SchemaValidator
+    assert callable(keywords.OpenAPIV30SchemaValidator._get_schema_checker)

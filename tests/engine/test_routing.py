@@ -99,3 +99,13 @@ def test_any_id_routes_to_the_detail_template_unless_it_is_a_literal(
         assert match.template == f"/{collection}/verifyAction"
     else:
         assert match == RouteMatch(f"/{collection}/{{id}}", {"id": record_id})
+
+
+def test_sibling_templates_keep_their_own_parameter_names() -> None:
+    # Given an item path and a deeper path whose parameter at the same place has another name
+    router = Router(["/apps/{id}", "/apps/{app_id}/instances"])
+    # When both are requested
+    found = [router.match(path) for path in ("/apps/a1", "/apps/a1/instances")]
+    # Then each match names the parameter as its own template does
+    assert found == [RouteMatch("/apps/{id}", {"id": "a1"}),
+                     RouteMatch("/apps/{app_id}/instances", {"app_id": "a1"})]

@@ -657,3 +657,33 @@ def test_dmlf_sample_creation_from_the_documents_example_validates() -> None:
     # Then integers are coerced and the info file is a file
     assert inputs.body["institute"] == 1
     assert isinstance(inputs.body["sample_info"], UploadedFile)
+
+
+# ------------------------------------------------------------------ compiled on first use
+
+def test_a_request_validator_compiles_on_its_first_request_only() -> None:
+    # Given a validator for an operation with a body schema that refers to components
+    check = validator({"requestBody": json_body({"$ref": "#/components/schemas/Order"})})
+    compiled_before = check.is_compiled
+    # When its first request is validated
+    inputs = check.validate({}, request(body={"name": "o"}))
+    # Then nothing was compiled before it, and the checks are kept after it
+    assert (compiled_before, check.is_compiled, inputs.body) == (False, True, {"name": "o"})
+
+
+def test_validators_of_one_document_resolve_the_same_component_alike() -> None:
+    # Given one document and two operations whose bodies refer to the same component
+    doc = document()
+    first = validator({"requestBody": json_body({"$ref": "#/components/schemas/Item"})}, doc=doc)
+    second = validator({"requestBody": json_body({"$ref": "#/components/schemas/Item"})},
+                       doc=doc)
+    # When both check the same invalid item
+    found = [_violations_of(v, {"name": "a", "qty": -1}) for v in (first, second)]
+    # Then both report it at the same place
+    assert found[0] == found[1] == [("qty", "/body/qty")]
+
+
+def _violations_of(check: RequestValidator, body: Any) -> list[tuple[str, str]]:
+    with pytest.raises(ValidationFailed) as failed:
+        check.validate({}, request(body=body))
+    return [(v.field, v.pointer) for v in failed.value.violations]
