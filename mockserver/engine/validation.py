@@ -26,7 +26,7 @@ from mockserver.engine.bodies import (
     without_files,
 )
 from mockserver.engine.coercion import coerce_text, shape_of
-from mockserver.engine.mediatypes import best_range, essence, is_json, is_xml
+from mockserver.engine.mediatypes import best_range, essence, is_form, is_json, is_xml
 from mockserver.engine.parameters import ParameterReader, ParameterSpec, declared_parameters
 from mockserver.engine.schemas import (
     SchemaError,
@@ -154,7 +154,7 @@ class RequestValidator:
 
     def _plan_for(self, request: Request) -> tuple[_BodyPlan | None, str | None]:
         """The plan for the request's body and its media type; (None, None) without a body."""
-        if not request.body:
+        if not request.body and not self._empty_is_a_body(request):
             return None, None
         if not self._plans:
             # Refused, as Prism does (415): the operation reads no body, so whatever was sent
@@ -167,6 +167,16 @@ class RequestValidator:
             detail = _unsupported(media_type, self.accepted_media_types)
             raise ApiError("unsupportedMediaType", detail)
         return self._plans[matched], media_type
+
+
+    def _empty_is_a_body(self, request: Request) -> bool:
+        """Whether no bytes are an empty body rather than none: for a required body of a type
+        where zero bytes are a value (an empty file, empty text), sent with its Content-Type.
+        JSON, XML and forms have no empty value, and an optional body is as well absent."""
+        if not self._body_required or not request.content_type:
+            return False
+        media_type = essence(request.content_type)
+        return not (is_json(media_type) or is_xml(media_type) or is_form(media_type))
 
 
 _NO_BODY = ("This operation takes no request body, but one was sent; send the request "

@@ -256,6 +256,10 @@ class _Reader:
         if depth > _MAX_DEPTH:
             return element.text or ""
         kind = node.kind
+        if kind != "scalar" and _only_text(element):
+            # Text where the schema wants structure (`<tags>null</tags>`): kept as text, for
+            # the schema check to report, rather than read as an empty object or list.
+            return str(element.text).strip()
         if kind == "object":
             return self._object(element, node, depth)
         if kind == "array":
@@ -303,7 +307,7 @@ class _Reader:
                 if index is None:
                     return _ABSENT
                 used.add(index)
-                return [self.value(c, item, depth + 2) for c in children[index]]
+                return self.value(children[index], prop, depth + 1)
             item_name = item.name(name)
             indices = [i for i, c in enumerate(children) if _local(c.tag) == item_name]
             if not indices:
@@ -322,6 +326,11 @@ class _Reader:
 
 
 _ABSENT: Any = object()
+
+
+def _only_text(element: ET.Element) -> bool:
+    """An element with text but neither children nor attributes."""
+    return bool(element.text and element.text.strip()) and not len(element) and not element.attrib
 
 
 def _attribute(element: ET.Element, name: str) -> str | None:

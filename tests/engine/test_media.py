@@ -133,8 +133,8 @@ def test_an_xml_answer_that_is_not_xml_is_caught_by_the_response_check() -> None
 # --- XML in --------------------------------------------------------------------------------------
 
 def test_an_xml_body_is_validated_with_pointers_into_its_json_form(xml_engine: MockEngine) -> None:
-    response = send(xml_engine, "POST", "/pets", b'<pet id="0"><name>Rex</name><photoUrls/></pet>',
-                    content_type="application/xml")
+    body = b'<pet id="0"><name>Rex</name><photoUrls><photoUrl>u</photoUrl></photoUrls></pet>'
+    response = send(xml_engine, "POST", "/pets", body, content_type="application/xml")
     assert response.status == 400
     assert json.loads(response.body)["pointer"] == "/body/id"
 
@@ -220,3 +220,19 @@ def test_a_body_to_an_operation_without_request_body_is_415(vendor_engine: MockE
                     content_type="application/json")
     assert response.status == 415
     assert "takes no request body" in json.loads(response.body)["detail"]
+
+
+def test_an_empty_file_is_a_body_where_one_is_required(text_engine: MockEngine) -> None:
+    # Given a required application/octet-stream body
+    # When zero bytes are sent with that Content-Type (an empty file)
+    response = send(text_engine, "PUT", "/attachments/empty.bin",
+                    content_type="application/octet-stream")
+    # Then that is the body, not a missing one
+    assert response.status == 201
+
+
+def test_an_empty_json_body_is_still_missing(vendor_engine: MockEngine) -> None:
+    response = send(vendor_engine, "POST", "/orders",
+                    content_type="application/vnd.acme.order.v2+json")
+    assert response.status == 400
+    assert json.loads(response.body)["detail"] == "A request body is required."
