@@ -236,3 +236,11 @@ def test_an_empty_json_body_is_still_missing(vendor_engine: MockEngine) -> None:
                     content_type="application/vnd.acme.order.v2+json")
     assert response.status == 400
     assert json.loads(response.body)["detail"] == "A request body is required."
+
+
+def test_a_documented_answer_asked_for_negotiates_its_own_status(stateful: MockEngine) -> None:
+    # Given a collection read whose 404 declares no body
+    # When the 404 is asked for with an Accept no success type fits
+    response = send(stateful, "GET", "/pets/1", prefer="code=404", accept="text/html")
+    # Then it is answered (its own status has nothing to negotiate), not refused with 406
+    assert response.status == 404
