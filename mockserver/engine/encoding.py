@@ -1,7 +1,7 @@
 """Answer bodies into bytes, by the media type answered and its schema.
 
 JSON types (application/json, any +json) are JSON; XML types are written from the schema with
-its `xml` hints (engine/xml_bodies.py), a string being taken as the XML document itself; any
+its `xml` hints (engine/xml_bodies.py), a string of markup being the XML document itself; any
 other type (text/*, YAML, CSV, images) carries a string as its text, bytes as they are, and a
 number or boolean as its text. A structure under a non-JSON, non-XML type is written as JSON
 text, the one rendering a reader can still make sense of (Prism refuses it with a 500).
@@ -24,10 +24,12 @@ def encode_body(body: Any, content_type: str, schema: Any, document: dict[str, A
     media_type = essence(content_type)
     if is_json(media_type):
         return orjson.dumps(body)
+    if is_xml(media_type) and not (isinstance(body, str) and body.lstrip().startswith("<")):
+        # A value (a generated string too) is written as XML; a string that is markup is the
+        # document itself (an example written out in the contract).
+        return write_xml(body, schema if schema is not None else {}, document)
     if isinstance(body, str):
         return _text(body, content_type)
-    if is_xml(media_type):
-        return write_xml(body, schema if schema is not None else {}, document)
     if body is None:
         return b""
     if isinstance(body, bool):

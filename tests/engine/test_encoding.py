@@ -27,6 +27,11 @@ def test_a_body_is_encoded_by_its_media_type(body: Any, content_type: str,
     assert encode_body(body, content_type, None, {}) == expected
 
 
+def test_a_plain_string_under_an_xml_type_is_an_element_holding_it() -> None:
+    encoded = encode_body("a & b", "application/xml", {"type": "string", "xml": {"name": "s"}}, {})
+    assert encoded.endswith(b"<s>a &amp; b</s>")
+
+
 def test_a_structure_under_an_xml_type_is_written_as_xml() -> None:
     encoded = encode_body({"a": 1}, "application/atom+xml", {"xml": {"name": "feed"}}, {})
     assert encoded.endswith(b"<feed><a>1</a></feed>")
