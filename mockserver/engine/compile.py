@@ -77,6 +77,16 @@ class Operation:
     static: StaticResponder
     handler: Handler
     media_types: dict[str, str | None]
+    contents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """Per response key (`200`, `2XX`, `default`): each declared media type's object, in
+    contract order (refs followed), for negotiation and for the schema that shapes XML."""
+
+    def content_for(self, status: int) -> dict[str, dict[str, Any]]:
+        """The media types declared for a status (then its range, then default); {} if none."""
+        for key in (str(status), f"{str(status)[0]}XX", "default"):
+            if key in self.contents:
+                return self.contents[key]
+        return {}
 
     def media_type_for(self, status: int) -> str | None:
         """The media type the contract declares for a status (then its range, then default)."""
@@ -399,7 +409,20 @@ class _HandlerBuilder:
                 self._handler(template, ext, operation, static), ext.get("errors"), operation
             ),
             media_types=self._media_types(operation),
+            contents=self._contents(operation),
         )
+
+    def _contents(self, operation: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for status, response in operation.get("responses", {}).items():
+            content = resolve_ref(self.document, response).get("content", {})
+            if isinstance(content, dict):
+                out[str(status)] = {
+                    str(key): media if isinstance(media := resolve_ref(self.document, raw),
+                                                  dict) else {}
+                    for key, raw in content.items()
+                }
+        return out
 
     def _media_types(self, operation: dict[str, Any]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}

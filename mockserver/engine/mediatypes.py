@@ -35,3 +35,27 @@ def is_json(media_type: str) -> bool:
 def is_form(media_type: str) -> bool:
     """Whether a body of this type holds named fields."""
     return media_type in ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def is_xml(media_type: str) -> bool:
+    """Whether a body of this type is XML (application/xml, text/xml and any +xml type)."""
+    return media_type in ("application/xml", "text/xml") or media_type.endswith("+xml")
+
+
+def charset_of(content_type: str, default: str = "utf-8") -> str:
+    """The `charset` parameter of a Content-Type, else `default`."""
+    for parameter in content_type.split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return default
+
+
+def with_charset(declared: str) -> str:
+    """The Content-Type to answer for a declared media type: as declared, plus
+    `charset=utf-8` for text and XML that name none (what the mock encodes them in)."""
+    media_type = essence(declared)
+    textual = media_type.startswith("text/") or is_xml(media_type)
+    if not textual or "*" in media_type or "charset=" in declared.lower():
+        return declared
+    return f"{declared}; charset=utf-8"

@@ -32,6 +32,7 @@ from mockserver.behaviours.outcomes import (
     RecordOutcome,
 )
 from mockserver.behaviours.prefer import parse_prefer
+from mockserver.behaviours.static import negotiate
 from mockserver.behaviours.store import Record
 from mockserver.core.clock import Clock
 from mockserver.core.exchange import Request, Response
@@ -40,8 +41,9 @@ from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
 from mockserver.engine.access import reason_of
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
+from mockserver.engine.encoding import encode_body
 from mockserver.engine.journal import Journal
-from mockserver.engine.mediatypes import is_json
+from mockserver.engine.mediatypes import essence, in_range, is_json, with_charset
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.response_check import ResponseChecker
 from mockserver.engine.routing import Redirect, RouteMatch
@@ -75,7 +77,10 @@ class Pipeline:
         self.faults = faults if faults is not None else Faults(seed=options.seed)
         self.checker = ResponseChecker(document) if options.check_responses else None
         self._routes: BoundedMemo[str, RouteMatch] = BoundedMemo(ROUTE_CACHE_SIZE)
-        self._media_types: dict[tuple[int, int], str | None] = {}
+        self._media_types: BoundedMemo[tuple[int, int, str], tuple[str | None, Any]] = (
+            BoundedMemo(ROUTE_CACHE_SIZE))
+        self._acceptable: BoundedMemo[tuple[int, str], str] = BoundedMemo(ROUTE_CACHE_SIZE)
+        self.document = document
         self._record_bodies: BoundedMemo[tuple[str, int, str], tuple[Record, bytes]] = (
             BoundedMemo(RECORD_BODY_CACHE_SIZE)
         )
@@ -171,6 +176,10 @@ class Pipeline:
             # (a request the body parser would refuse still counts), as DRF orders them.
             self.contract.throttle.check(request.method, request.client, _user_of(principal))
         inputs = self._validate(operation, dict(match.params), request)
+        if "prefer" not in request.headers and "__" not in request.query_string:
+            # A request for a documented answer (`Prefer: code=`, Prism's `__code=`) is
+            # answered statically, which negotiates the status it is asked for.
+            self._refuse_unacceptable(operation, request.headers.get("accept", ""))
         call = Call(request, inputs.path, inputs.query, inputs.body, principal)
         outcome = self._run(operation, call)
         response = self._encode(operation, outcome, request)
@@ -239,33 +248,37 @@ class Pipeline:
             return Response(outcome.status, [], b"")
         headers: list[tuple[str, str]] = []
         representation = self.contract.representation
+        accept = request.headers.get("accept", "")
         if isinstance(outcome, RecordOutcome):
             status = outcome.status
             headers.extend(outcome.headers)
-            media_type = self._media_type(operation, status)
+            media_type, schema = self._answer_type(operation, status, accept)
             if media_type is None:
                 return Response(status, headers, b"")
-            encoded = self._record_body(outcome, request)
+            if is_json(essence(media_type)):
+                encoded = self._record_body(outcome, request)
+            else:
+                record = representation.record(outcome.collection, outcome.record, request)
+                encoded = encode_body(record, media_type, schema, self.document)
             return Response(status, [("content-type", media_type), *headers], encoded)
         elif isinstance(outcome, ListOutcome):
             status, body = outcome.status, representation.listing(outcome, request)
-            media_type = self._media_type(operation, status)
+            media_type, schema = self._answer_type(operation, status, accept)
             if outcome.page is not None:
                 headers.append(("x-total-count", str(outcome.page.total)))
         else:
             assert isinstance(outcome, BodyOutcome)
             status, body = outcome.status, outcome.body
             headers.extend(outcome.headers)
-            media_type = outcome.media_type or self._media_type(operation, status)
+            if outcome.media_type:
+                media_type = with_charset(outcome.media_type)
+                schema = _schema_of(operation.content_for(status), outcome.media_type)
+            else:
+                media_type, schema = self._answer_type(operation, status, accept)
         if media_type is None:
             return Response(status, headers, b"")
-        if isinstance(body, bytes):  # a document (PDF): its bytes as they are
-            return Response(status, [("content-type", media_type), *headers], body)
-        if isinstance(body, str) and not is_json(media_type):
-            # A text example of a text media type (YAML, HTML) is the body itself, not a JSON
-            # string holding it.
-            return Response(status, [("content-type", media_type), *headers], body.encode())
-        return Response(status, [("content-type", media_type), *headers], orjson.dumps(body))
+        encoded = encode_body(body, media_type, schema, self.document)
+        return Response(status, [("content-type", media_type), *headers], encoded)
 
     def _record_body(self, outcome: RecordOutcome, request: Request) -> bytes:
         """The record's representation encoded; remembered for a stored (immutable) record."""
@@ -287,14 +300,45 @@ class Pipeline:
         """Drop every remembered body (on reset: the records they hold are gone from state)."""
         self._record_bodies.clear()
 
-    def _media_type(self, operation: Operation, status: int) -> str | None:
-        """`operation.media_type_for(status)`, remembered (operations live as long as we do)."""
-        key = (id(operation), status)
-        try:
-            return self._media_types[key]
-        except KeyError:
-            media_type = self._media_types[key] = operation.media_type_for(status)
-            return media_type
+    def _answer_type(self, operation: Operation, status: int,
+                     accept: str) -> tuple[str | None, Any]:
+        """(Content-Type, schema) of a behaviour's answer: of the media types declared for the
+        status, the best for `Accept` (the first declared when none fits: the behaviour has
+        run, and an answer in a declared type beats none); None: no body. Remembered per
+        operation, status and Accept value (operations live as long as we do)."""
+        key = (id(operation), status, accept)
+        known = self._media_types.get(key)
+        if known is not None:
+            return known
+        content = operation.content_for(status)
+        if not content:
+            found: tuple[str | None, Any] = (operation.media_type_for(status), None)
+        else:
+            chosen = negotiate(list(content), accept or "*/*")
+            media_key = chosen[1] if chosen else next(iter(content))
+            answered = chosen[0] if chosen else media_key
+            found = (with_charset(answered), content[media_key].get("schema"))
+        if rememberable(accept):
+            self._media_types.remember(key, found)
+        return found
+
+    def _refuse_unacceptable(self, operation: Operation, accept: str) -> None:
+        """406 before a behaviour runs (so a refused create stores nothing) when no media type
+        of the operation's success answers is acceptable. Static answers negotiate their own
+        status's types (behaviours/static.py)."""
+        if not accept or accept == "*/*" or isinstance(operation.handler, StaticHandler):
+            return
+        key = (id(operation), accept)
+        declared = self._acceptable.get(key)
+        if declared is None:
+            types = _success_types(operation)
+            declared = "" if not types or negotiate(types, accept) else ", ".join(types)
+            if rememberable(accept):
+                self._acceptable.remember(key, declared)
+        if declared:
+            raise ApiError("notAcceptable", f"{operation.operation_id} answers {declared}; "
+                                            f"none is acceptable to Accept: {brief(accept, 200)}.",
+                           status=406)
 
     def _not_found_detail(self, request: Request) -> str:
         templates = list(self.contract.routes)
@@ -367,3 +411,20 @@ def _redirect(request: Request, location: str, how: dict[str, Any]) -> Response:
     if how.get("mediaType"):
         headers.append(("content-type", str(how["mediaType"])))
     return Response(status, headers, b"")
+
+
+def _schema_of(content: dict[str, dict[str, Any]], media_type: str) -> Any:
+    """The schema declared for `media_type` (exactly, else by the most specific range)."""
+    wanted = essence(media_type)
+    ranked = sorted(content, key=lambda k: essence(k).count("*"))
+    key = next((k for k in ranked if in_range(essence(k), wanted)), None)
+    return content[key].get("schema") if key is not None else None
+
+
+def _success_types(operation: Operation) -> list[str]:
+    """The media types of the operation's 2xx answers (of every answer, when none is 2xx)."""
+    keys = [k for k in operation.contents if k.startswith("2")] or list(operation.contents)
+    types: list[str] = []
+    for key in keys:
+        types.extend(t for t in operation.contents[key] if t not in types)
+    return types

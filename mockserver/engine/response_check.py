@@ -15,10 +15,13 @@ import orjson
 
 from mockserver.core.exchange import Response
 from mockserver.core.problems import ApiError
+from mockserver.engine.bodies import BodyParseError
+from mockserver.engine.coercion import coerce_text, shape_of
 from mockserver.engine.compile import Operation
-from mockserver.engine.mediatypes import is_json
+from mockserver.engine.mediatypes import essence, in_range, is_json, is_xml
 from mockserver.engine.schemas import SchemaValidator, compile_schema
 from mockserver.engine.schemas_util import resolve_ref
+from mockserver.engine.xml_bodies import read_xml
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +68,17 @@ class ResponseChecker:
         if key is None:
             return [ResponseProblem("response.status", "", f"status {status} is not documented")]
         content = resolve_ref(self._document, responses[key]).get("content", {})
-        media_type = (response.header("content-type") or "").split(";")[0].strip()
+        media_type = essence(response.header("content-type") or "")
         if not content or not (response.body or (head_only and media_type)):
             return []
-        if media_type not in content:
+        media_key = _declared_key(content, media_type)
+        if media_key is None:
             why = f"media type {media_type!r} is not one of {sorted(content)}"
             return [ResponseProblem("response.mediaType", "", why)]
         if head_only:
             return []
-        validator = self._validator(operation, key, media_type, content[media_type])
+        media = resolve_ref(self._document, content[media_key]) or {}
+        validator = self._validator(operation, key, media_key, media)
         if validator is None:
             return []
         if is_json(media_type):
@@ -81,8 +86,14 @@ class ResponseChecker:
                 body = orjson.loads(response.body)
             except orjson.JSONDecodeError as error:
                 return [ResponseProblem("response.body", "", f"the body is not JSON ({error})")]
+        elif is_xml(media_type) and not _is_string(media.get("schema"), self._document):
+            try:
+                body = read_xml(response.body, media.get("schema"), self._document)
+            except BodyParseError as error:
+                return [ResponseProblem("response.body", "", f"the body is not XML ({error})")]
         elif _is_textual(media_type):
-            body = _text(response.body)
+            text = _text(response.body)
+            body = coerce_text(text, shape_of(media.get("schema"), self._document))
         else:
             return []  # a document (PDF, image): its bytes are not checked against a schema
         violations = validator.errors(body)
@@ -109,11 +120,24 @@ class ResponseChecker:
 
 
 def _why(problem: ResponseProblem) -> str:
-    if problem.rule == "response.body" and problem.message.startswith("the body is not JSON"):
+    if problem.rule == "response.body" and problem.message.startswith(
+            ("the body is not JSON", "the body is not XML")):
         return problem.message
     if problem.rule == "response.body":
         return f"body at {problem.pointer or '/'}: {problem.message}"
     return problem.message
+
+
+def _declared_key(content: dict[str, Any], media_type: str) -> str | None:
+    """The content key that declares `media_type`: the same type (parameters such as charset
+    aside), else the most specific range holding it (`text/*`, `*/*`)."""
+    ranked = sorted(content, key=lambda k: essence(k).count("*"))
+    return next((k for k in ranked if in_range(essence(k), media_type)), None)
+
+
+def _is_string(schema: Any, document: dict[str, Any]) -> bool:
+    """Whether the schema describes the XML document as one string (no structure to map)."""
+    return shape_of(schema, document).types == frozenset({"string"})
 
 
 def _is_textual(media_type: str) -> bool:

@@ -26,7 +26,8 @@ from mockserver.engine.bodies import (
     parse_urlencoded,
     without_files,
 )
-from mockserver.engine.mediatypes import best_range, essence, is_json
+from mockserver.engine.coercion import coerce_text, shape_of
+from mockserver.engine.mediatypes import best_range, essence, is_form, is_json, is_xml
 from mockserver.engine.parameters import ParameterReader, ParameterSpec, declared_parameters
 from mockserver.engine.schemas import (
     SchemaError,
@@ -37,6 +38,7 @@ from mockserver.engine.schemas import (
 )
 from mockserver.engine.schemas_util import record_properties, resolve_ref
 from mockserver.engine.violations import Violation
+from mockserver.engine.xml_bodies import read_xml
 
 __all__ = ["PathMismatch", "RequestValidator", "ValidInput", "ValidationFailed", "Violation"]
 
@@ -84,6 +86,8 @@ class _BodyPlan:
     validator: SchemaValidator  # the whole request, with this media type's body schema
     form: FormReader
     files: frozenset[str] = frozenset()  # body properties that are files (format: binary)
+    schema: Any = None  # the body's schema as declared (shapes XML and typed text)
+    document: Any = None  # the bundled document the schema's refs point into
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +171,8 @@ class _CompiledRequest:
             schema = _request_schema(specs, self._parameters, media.get("schema", {}))
             self._plans[essence(key)] = _BodyPlan(
                 compile_schema(schema, document, direction="request"), FormReader(media, document),
-                _file_properties(media.get("schema", {}), document))
+                _file_properties(media.get("schema", {}), document), media.get("schema"),
+                document)
         self.accepted_media_types: tuple[str, ...] = tuple(self._plans)
         """The media types (or ranges) the operation declares for its body, in contract order."""
 
@@ -216,9 +221,13 @@ class _CompiledRequest:
 
     def _plan_for(self, request: Request) -> tuple[_BodyPlan | None, str | None]:
         """The plan for the request's body and its media type; (None, None) without a body."""
-        if not request.body or not self._plans:
-            # A body on an operation that declares none is ignored, as servers do.
+        if not request.body and not self._empty_is_a_body(request):
             return None, None
+        if not self._plans:
+            # Refused, as Prism does (415): the operation reads no body, so whatever was sent
+            # is in a media type it does not support, and silently dropping it would hide a
+            # client bug (a filter sent as JSON to a GET, a body on a DELETE).
+            raise ApiError("unsupportedMediaType", _NO_BODY)
         media_type = request.content_type
         matched = best_range(media_type, self._plans) if media_type else None
         if matched is None:
@@ -226,7 +235,18 @@ class _CompiledRequest:
             raise ApiError("unsupportedMediaType", detail)
         return self._plans[matched], media_type
 
+    def _empty_is_a_body(self, request: Request) -> bool:
+        """Whether no bytes are an empty body rather than none: for a required body of a type
+        where zero bytes are a value (an empty file, empty text), sent with its Content-Type.
+        JSON, XML and forms have no empty value, and an optional body is as well absent."""
+        if not self._body_required or not request.content_type:
+            return False
+        media_type = essence(request.content_type)
+        return not (is_json(media_type) or is_xml(media_type) or is_form(media_type))
 
+
+_NO_BODY = ("This operation takes no request body, but one was sent; send the request "
+            "without a body.")
 
 _TOO_DEEP = ("The body is nested too deeply to be checked; send JSON nested at most a few "
              "hundred levels.")
@@ -243,9 +263,13 @@ def _read_body(plan: _BodyPlan, media_type: str, request: Request) -> _ReadBody:
             return _read_form(plan, parse_multipart(request.body, content_type))
         if media_type == "application/x-www-form-urlencoded":
             return _read_form(plan, parse_urlencoded(request.body))
+        if is_xml(media_type):
+            value = read_xml(request.body, plan.schema, plan.document or {})
+            return _ReadBody(value, value)
         if media_type.startswith("text/"):
             text = parse_text(request.body, content_type)
-            return _ReadBody(text, text)
+            typed = coerce_text(text, shape_of(plan.schema, plan.document or {}))
+            return _ReadBody(typed, typed)
     except BodyParseError as error:
         raise _failure([_in_body(error.violation)]) from None
     # Other bodies (files, images) are bytes: present, but not checked against a schema.

@@ -433,11 +433,22 @@ def test_a_binary_body_is_kept_as_bytes() -> None:
     assert inputs.body == b"\x00\x01"
 
 
-def test_a_body_on_an_operation_without_request_body_is_ignored() -> None:
+def test_a_body_on_an_operation_without_request_body_is_415() -> None:
     # Given an operation declaring no body
     # When a body is sent anyway
-    inputs = CHECK_LIMIT.validate({}, request(body={"x": 1}, content_type="text/plain"))
-    # Then it is ignored, as servers do
+    with pytest.raises(ApiError) as caught:
+        CHECK_LIMIT.validate({}, request(body={"x": 1}, content_type="text/plain"))
+    # Then it is refused as Prism refuses it, saying the operation takes none
+    assert (caught.value.status, caught.value.kind) == (415, "unsupportedMediaType")
+    assert "takes no request body" in caught.value.detail
+
+
+def test_an_empty_body_on_an_operation_without_request_body_passes() -> None:
+    # Given an operation declaring no body
+    # When a request comes with a Content-Type but no bytes
+    inputs = CHECK_LIMIT.validate({}, Request("POST", "/x", "", {"content-type": "text/plain"},
+                                              b""))
+    # Then there is nothing to refuse
     assert (inputs.body, inputs.media_type) == (None, None)
 
 
