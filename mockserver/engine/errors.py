@@ -33,6 +33,11 @@ class ErrorRenderer:
         self._item: Any = (config or {}).get("item")
         self._codes: dict[str, str] = dict((config or {}).get("codes", {}))
 
+    @property
+    def own_shape(self) -> bool:
+        """Whether the contract declares its error shapes (then they answer every error)."""
+        return bool(self._templates)
+
     def render(self, error: ApiError, request: Request) -> Response:
         """The response for `error` raised while handling `request`."""
         values = self._values(error, request)
@@ -80,6 +85,10 @@ class ErrorRenderer:
             "method": request.method,
             "mediaType": request.content_type,
         }
+
+    def problem(self, error: ApiError, request: Request) -> dict[str, Any]:
+        """The problem+json body of `error` (what `render` answers without templates)."""
+        return self._problem(error, request, self._values(error, request))
 
     @staticmethod
     def _problem(error: ApiError, request: Request, values: dict[str, Any]) -> dict[str, Any]:

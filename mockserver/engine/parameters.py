@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from mockserver.behaviours.prefer import CONTROL_PARAMETERS
 from mockserver.core.exchange import Request
 from mockserver.engine.coercion import ANY, Shape, coerce_text, coerce_values, shape_of
 from mockserver.engine.mediatypes import essence, is_json
@@ -127,6 +128,7 @@ class ParameterReader:
             name: values[0] if len(values) == 1 else values
             for name, values in grouped.items()
             if name not in self._declared_query and not name.startswith(self._deep_prefixes)
+            and name not in CONTROL_PARAMETERS  # the mock's own controls, not the operation's
         }
         return declared, extra
 

@@ -31,7 +31,7 @@ from mockserver.behaviours.outcomes import (
     Outcome,
     RecordOutcome,
 )
-from mockserver.behaviours.prefer import parse_prefer
+from mockserver.behaviours.prefer import asks_for_answer, preference_of
 from mockserver.behaviours.store import Record
 from mockserver.core.clock import Clock
 from mockserver.core.exchange import Request, Response
@@ -46,6 +46,7 @@ from mockserver.engine.options import EngineOptions
 from mockserver.engine.response_check import ResponseChecker
 from mockserver.engine.routing import Redirect, RouteMatch
 from mockserver.engine.validation import ValidationFailed, ValidInput
+from mockserver.engine.violations import request_items, violations_header
 
 access_log = logging.getLogger("specmock.access")
 log = logging.getLogger("specmock")
@@ -54,6 +55,13 @@ log = logging.getLogger("specmock")
 ROUTE_CACHE_SIZE = 4096
 # How many (record, base URL) pairs keep their encoded body remembered (oldest forgotten first).
 RECORD_BODY_CACHE_SIZE = 4096
+# The statuses whose documented response answers an invalid request, in the order they are
+# looked for (behaviours/static.py `error_answer`): a failed check as Prism looks (422, then
+# 400), a body of an undeclared media type only by a declared 415.
+_DOCUMENTED_ERRORS: dict[str, tuple[int, ...]] = {
+    "badRequest": (422, 400),
+    "unsupportedMediaType": (415,),
+}
 _INFO = logging.INFO
 _ACCESS_FORMAT = '%s "%s %s%s" %d %.1fms%s'
 """client "METHOD path?query" status time, and for a 4xx ` - why` (engine/access.py)."""
@@ -170,10 +178,14 @@ class Pipeline:
             # After authentication (a refused caller is not counted), before the body is read
             # (a request the body parser would refuse still counts), as DRF orders them.
             self.contract.throttle.check(request.method, request.client, _user_of(principal))
-        inputs = self._validate(operation, dict(match.params), request)
-        call = Call(request, inputs.path, inputs.query, inputs.body, principal)
-        outcome = self._run(operation, call)
-        response = self._encode(operation, outcome, request)
+        try:
+            inputs = self._validate(operation, dict(match.params), request)
+        except ApiError as error:
+            response = self._invalid(operation, request, error)
+        else:
+            call = Call(request, inputs.path, inputs.query, inputs.body, principal)
+            outcome = self._run(operation, call)
+            response = self._encode(operation, outcome, request)
         if self.checker is not None:
             self.checker.check(operation, response)
         if head_only:
@@ -224,12 +236,37 @@ class Pipeline:
                 raise ApiError("notFound", NOT_FOUND) from None
             raise
 
+    def _invalid(self, operation: Operation, request: Request, error: ApiError) -> Response:
+        """The answer to a request that fails validation: the document's own response for it
+        where the document has one (a failed check: 422, else 400, else a `4XX` range or
+        `default`, as Prism looks for them; a refused media type: a declared 415), its
+        violations also in the `sl-violations` header. A contract that declares its error
+        shapes (`x-specmock.errors` templates) keeps them; without either, problem+json.
+        Raises the error when it is to be rendered as such."""
+        violations = getattr(error, "violations", None) or []
+        if violations:
+            error.headers = [*error.headers, violations_header(request_items(violations))]
+        documented = error.body is None and (violations or error.kind != "badRequest")
+        statuses = _DOCUMENTED_ERRORS.get(error.kind) if documented else None
+        if statuses is None or self.contract.errors.own_shape:
+            raise error
+        own = self.contract.errors.problem(error, request)
+        answer = operation.static.error_answer(
+            statuses, preference_of(request), request.header("accept") or "*/*", own)
+        if answer is None:
+            raise error
+        outcome = BodyOutcome(answer.body, answer.status, answer.media_type,
+                              tuple(answer.headers.items()))
+        response = self._encode(operation, outcome, request)
+        response.headers.extend(error.headers)
+        return response
+
     @staticmethod
     def _run(operation: Operation, call: Call) -> Outcome:
-        """The declared behaviour, unless `Prefer` asks for a documented response (as in Prism)."""
-        prefer = call.request.headers.get("prefer")
-        if prefer and not isinstance(operation.handler, StaticHandler):
-            preference = parse_prefer(prefer)
+        """The declared behaviour, unless `Prefer` (or `__code`, `__example`) asks for a
+        documented response (as in Prism)."""
+        if asks_for_answer(call.request) and not isinstance(operation.handler, StaticHandler):
+            preference = preference_of(call.request)
             if preference.code is not None or preference.example is not None:
                 return StaticHandler(operation.static)(call)
         return operation.handler(call)

@@ -215,7 +215,7 @@ def _violations(validator: SchemaValidator, instance: dict[str, Any],
     skip = set(ignored)
     found = [
         Violation(str(error.path[0]), str(error.path[1]) if len(error.path) > 1 else "",
-                  pointer_of(error.path), _message(error, messages, files))
+                  pointer_of(error.path), _message(error, messages, files), error.keyword)
         for error in validator.schema_errors(instance)
         if error.path and error.path not in skip
     ]
