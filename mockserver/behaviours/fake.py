@@ -15,8 +15,9 @@ Design notes:
 * Terminating: nesting past `SOFT_DEPTH` keeps only what the schema requires (no optional
   properties, the fewest array items, `null` where allowed); past `HARD_DEPTH` a schema that still
   requires more nesting is reported as a `GenerationError`.
-* Fast: no jsonschema at generation time. A small validator of its own (`conforms`) checks the
-  examples it wants to reuse and the `oneOf`/`allOf`/`not` results it cannot build exactly.
+* Checked by jsonschema_rs: the examples it wants to reuse and the `oneOf`/`allOf`/`not`
+  results it cannot build exactly are checked with the validator the engine uses (each distinct
+  schema compiled once per document), so "valid" means one thing across the project.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import importlib
-import ipaddress
+import json
 import math
 import random
 import re
@@ -34,6 +35,9 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal, TypeGuard
+
+import jsonschema_rs
+import orjson
 
 from mockserver.core import documents
 from mockserver.core.documents import copy_json
@@ -149,10 +153,6 @@ def _json_equal(a: Any, b: Any) -> bool:
     return bool(_json_key(a) == _json_key(b))
 
 
-def _always(_: str) -> bool:
-    return True
-
-
 def _never(_: str) -> bool:
     return False
 
@@ -161,15 +161,8 @@ def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _decimal_multiple(value: float, factor: Any) -> bool:
-    """Whether a value is a multiple of the factor in decimal arithmetic (as written in JSON)."""
-    if not _is_number(factor) or factor <= 0:
-        return True
-    return Decimal(repr(value)) % Decimal(repr(factor)) == 0
-
-
-def _multiple_ok(value: float, factor: float) -> bool:
-    """jsonschema's own multipleOf test, so what passes here passes there."""
+def _float_multiple(value: float, factor: float) -> bool:
+    """Python jsonschema's multipleOf test (floats): 0.6 of 0.1 fails it, though exact."""
     if isinstance(factor, float):
         quotient = value / factor
         try:
@@ -177,6 +170,13 @@ def _multiple_ok(value: float, factor: float) -> bool:
         except OverflowError:
             return False
     return not (value % factor)
+
+
+def _decimal_multiple(value: float, factor: Any) -> bool:
+    """Whether a value is a multiple of the factor in decimal arithmetic (as written in JSON)."""
+    if not _is_number(factor) or factor <= 0:
+        return True
+    return Decimal(repr(value)) % Decimal(repr(factor)) == 0
 
 
 # --- formats --------------------------------------------------------------------------------------
@@ -219,61 +219,6 @@ _FORMATS: dict[str, Callable[[random.Random], str]] = {
     "json-pointer": lambda rng: f"/{rng.choice(_WORDS)}/{rng.randint(0, 9)}",
     "relative-json-pointer": lambda rng: f"{rng.randint(0, 3)}/{rng.choice(_WORDS)}",
 }
-
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-_DATE_TIME_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt](\d{2}:\d{2}:\d{2}(?:\.\d+)?)([Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
-_TIME_RE = re.compile(r"^\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
-_HOST_RE = re.compile(
-    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$", re.ASCII)
-_URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$")
-
-
-def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
-    def check(text: str) -> bool:
-        try:
-            parse(text)
-        except ValueError:
-            return False
-        return True
-    return check
-
-
-def _is_date(text: str) -> bool:
-    return bool(_DATE_RE.match(text)) and _parses(dt.date.fromisoformat)(text)
-
-
-def _is_date_time(text: str) -> bool:
-    match = _DATE_TIME_RE.match(text)
-    if match is None:
-        return False
-    return _is_date(text[:10]) and _parses(dt.time.fromisoformat)(match.group(1))
-
-
-def _is_uuid(text: str) -> bool:
-    dashed = len(text) == 36 and all(text[i] == "-" for i in (8, 13, 18, 23))
-    return dashed and _parses(uuid.UUID)(text)
-
-
-# Checks as strict as jsonschema's FormatChecker for the formats the generator writes, so an
-# example accepted here also passes there; unknown formats pass (as in JSON Schema).
-_FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
-    "date": _is_date,
-    "date-time": _is_date_time,
-    "time": lambda text: bool(_TIME_RE.match(text)),
-    "email": lambda text: "@" in text,
-    "idn-email": lambda text: "@" in text,
-    "uuid": _is_uuid,
-    "ipv4": _parses(ipaddress.IPv4Address),
-    "ipv6": _parses(ipaddress.IPv6Address),
-    "hostname": lambda text: bool(_HOST_RE.match(text)),
-    "uri": lambda text: bool(_URI_RE.match(text)),
-    "iri": lambda text: bool(_URI_RE.match(text)),
-    "uri-reference": lambda text: not any(c.isspace() for c in text),
-    "regex": _parses(re.compile),
-}
-
 
 # --- regular expressions --------------------------------------------------------------------------
 
@@ -411,24 +356,171 @@ class _RegexWriter:
         raise _UnsupportedError("character class")
 
 
-# --- validation -----------------------------------------------------------------------------------
+# --- checking (jsonschema_rs) ------------------------------------------------------------------
 
-def _type_ok(value: Any, kind: str) -> bool:
-    if kind == "null":
-        return value is None
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "integer":
-        return _is_number(value) and (isinstance(value, int) or float(value).is_integer())
-    if kind == "number":
-        return _is_number(value)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "array":
-        return isinstance(value, list)
-    if kind == "object":
-        return isinstance(value, dict)
-    return True
+_CHECKS_PER_DOCUMENT = 4096  # compiled checks remembered per (document, direction)
+_DOCUMENTS = 16  # documents whose checks are remembered (tests load many)
+_LITERAL_KEYS = frozenset({"example", "examples", "enum", "const", "default"})
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions",
+                          "dependentSchemas"})
+
+
+class _Checker:
+    """Whether a value satisfies a schema, by jsonschema_rs, with the generator's semantics.
+
+    Schemas are first put in JSON Schema 2020-12 terms (OpenAPI 3.0's `nullable` and boolean
+    exclusive bounds); with a direction, a property the direction leaves out (writeOnly in a
+    response, readOnly in a request) must be absent and is excused from `required`, as OpenAPI
+    says. Each distinct schema is compiled once (the generator asks about the same few schemas
+    many times); local `$ref`s resolve against the document's converted components.
+    """
+
+    def __init__(self, lookup: _Lookup, direction: Direction | None) -> None:
+        self.lookup = lookup
+        self.forbidden = {"response": "writeOnly", "request": "readOnly"}.get(direction or "")
+        self._by_identity: dict[int, tuple[Any, Any]] = {}
+        self._by_text: dict[bytes, Any] = {}
+        self._components: dict[str, Any] | None = None
+
+    def valid(self, value: Any, schema: Any) -> bool:
+        if schema is True or schema == {}:
+            return True
+        if schema is False:
+            return False
+        try:
+            return bool(self._compiled(schema).is_valid(value))
+        except (ValueError, OverflowError, TypeError):
+            return False  # past the checker's recursion limit, or not JSON: not a usable value
+
+    def count_valid(self, value: Any, schemas: list[Any], stop_at: int = 2) -> int:
+        """How many of the schemas the value satisfies (counting stops at `stop_at`)."""
+        count = 0
+        for schema in schemas:
+            if self.valid(value, schema):
+                count += 1
+                if count >= stop_at:
+                    break
+        return count
+
+    def is_forbidden(self, schema: Any) -> bool:
+        """Whether the direction excludes a property with this schema."""
+        return self.forbidden is not None and _flagged(self.lookup, schema, self.forbidden)
+
+    def _compiled(self, schema: Any) -> Any:
+        kept = self._by_identity.get(id(schema))
+        if kept is not None and kept[0] is schema:
+            return kept[1]
+        text = _schema_text(schema)
+        compiled = self._by_text.get(text)
+        if compiled is None:
+            compiled = self._compile(schema, refers=b'"$ref"' in text)
+            _remember(self._by_text, text, compiled)
+        _remember(self._by_identity, id(schema), (schema, compiled))
+        return compiled
+
+    def _compile(self, schema: Any, refers: bool) -> Any:
+        root: Any = self.convert(schema)
+        if refers:
+            root = {"allOf": [root], **self._ref_root()}
+        try:
+            return jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+        except (ValueError, jsonschema_rs.ValidationError) as error:
+            # A schema jsonschema-rs cannot compile (an unknown ref, a regex it refuses) is
+            # refused by lint; here it makes every value unusable rather than the server fail.
+            raise GenerationError(f"the schema cannot be checked: {error}") from None
+
+    def _ref_root(self) -> dict[str, Any]:
+        """What a root around a schema with `$ref`s carries: the document's components, their
+        schemas converted (and `paths`, where some refs point)."""
+        if self._components is None:
+            document = self.lookup.document
+            components = dict(document.get("components") or {})
+            schemas = components.get("schemas")
+            if isinstance(schemas, dict):
+                components["schemas"] = {k: self.convert(v) for k, v in schemas.items()}
+            self._components = components
+        root: dict[str, Any] = {"components": self._components}
+        if "paths" in self.lookup.document:
+            root["paths"] = self.lookup.document["paths"]
+        return root
+
+    def convert(self, node: Any) -> Any:
+        """`node` in 2020-12 terms for this direction (a copy; the schema is not changed)."""
+        if isinstance(node, list):
+            return [self.convert(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _LITERAL_KEYS or key.startswith("x-"):
+                out[key] = value
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                out[key] = {name: self.convert(sub) for name, sub in value.items()}
+            else:
+                out[key] = self.convert(value)
+        if self.forbidden is not None and isinstance(node.get("properties"), dict):
+            self._leave_out(node["properties"], out)
+        return _as_2020(out)
+
+    def _leave_out(self, properties: dict[str, Any], out: dict[str, Any]) -> None:
+        """Properties the direction leaves out: not required, and refused where present."""
+        left_out = [name for name, sub in properties.items() if self.is_forbidden(sub)]
+        if not left_out:
+            return
+        out["properties"] = {**out["properties"], **dict.fromkeys(left_out, False)}
+        if isinstance(out.get("required"), list):
+            out["required"] = [name for name in out["required"] if name not in left_out]
+
+
+def _as_2020(node: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.0's `nullable` and boolean exclusive bounds as 2020-12 says them."""
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(node.get(flag), bool) and node.pop(flag) and bound in node:
+            node[flag] = node.pop(bound)
+    if node.pop("nullable", None) is not True:
+        return node
+    if isinstance(node.get("enum"), list) and None not in node["enum"]:
+        node["enum"] = [*node["enum"], None]
+    kind = node.get("type")
+    if isinstance(kind, str):
+        node["type"] = [kind, "null"]
+    elif isinstance(kind, list) and "null" not in kind:
+        node["type"] = [*kind, "null"]
+    elif kind is None and "enum" not in node:
+        return {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def _schema_text(schema: Any) -> bytes:
+    """A schema's canonical JSON text: equal schemas, one compiled check."""
+    try:
+        return orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):  # integers beyond 64 bits
+        return json.dumps(schema, sort_keys=True, default=repr).encode()
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memo) >= _CHECKS_PER_DOCUMENT:
+        del memo[next(iter(memo))]
+    memo[key] = value
+
+
+_checkers: dict[tuple[int, str | None], tuple[dict[str, Any], _Checker]] = {}
+
+
+def _checker(document: dict[str, Any], direction: Direction | None) -> _Checker:
+    """The document's checker for `direction`, shared by every generation from it (its
+    compiled checks are what makes checking cheap). Keyed by identity: loaded documents are
+    never mutated; the entry keeps the document alive, so an id is not reused while cached."""
+    key = (id(document), direction)
+    hit = _checkers.get(key)
+    if hit is not None and hit[0] is document:
+        return hit[1]
+    checker = _Checker(_Lookup(document), direction)
+    if len(_checkers) >= _DOCUMENTS:
+        del _checkers[next(iter(_checkers))]
+    _checkers[key] = (document, checker)
+    return checker
 
 
 def _declared_types(schema: dict[str, Any]) -> list[str] | None:
@@ -440,149 +532,6 @@ def _declared_types(schema: dict[str, Any]) -> list[str] | None:
     if schema.get("nullable") is True and "null" not in types:
         types.append("null")
     return types
-
-
-class _Validator:
-    """The JSON Schema checks the generator relies on, with jsonschema's semantics.
-
-    With a direction, a present property the direction forbids (writeOnly in a response,
-    readOnly in a request) fails, and a missing required one is excused, as OpenAPI says.
-    """
-
-    def __init__(self, lookup: _Lookup, direction: Direction | None) -> None:
-        self.lookup = lookup
-        self.forbidden = {"response": "writeOnly", "request": "readOnly"}.get(direction or "")
-
-    def valid(self, value: Any, schema: Any, hops: int = 0) -> bool:
-        if isinstance(schema, bool):
-            return schema
-        if not isinstance(schema, dict):
-            return True
-        if hops > 200:
-            return False
-        if "$ref" in schema:
-            try:
-                target = self.lookup(schema["$ref"])
-            except GenerationError:
-                return False
-            if not self.valid(value, target, hops + 1):
-                return False
-        return (self._generic(value, schema)
-                and self._by_kind(value, schema, hops)
-                and self._applicators(value, schema, hops))
-
-    def _generic(self, value: Any, schema: dict[str, Any]) -> bool:
-        types = _declared_types(schema)
-        if types is not None and not any(_type_ok(value, t) for t in types):
-            return False
-        if "const" in schema and not _json_equal(value, schema["const"]):
-            return False
-        return "enum" not in schema or any(_json_equal(value, e) for e in schema["enum"])
-
-    def _by_kind(self, value: Any, schema: dict[str, Any], hops: int) -> bool:
-        if _is_number(value):
-            return self._number(value, schema)
-        if isinstance(value, str):
-            return self._string(value, schema)
-        if isinstance(value, list):
-            return self._array(value, schema, hops)
-        if isinstance(value, dict):
-            return self._object(value, schema, hops)
-        return True
-
-    def _number(self, value: float, schema: dict[str, Any]) -> bool:
-        low, low_open, high, high_open = _bounds(schema)
-        if low is not None and (value < low or (low_open and value == low)):
-            return False
-        if high is not None and (value > high or (high_open and value == high)):
-            return False
-        factor = schema.get("multipleOf")
-        return not _is_number(factor) or _multiple_ok(value, factor)
-
-    def _string(self, value: str, schema: dict[str, Any]) -> bool:
-        if len(value) < schema.get("minLength", 0):
-            return False
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            return False
-        pattern = schema.get("pattern")
-        regex = _regex(pattern) if isinstance(pattern, str) else None
-        if regex is not None and not regex.search(value):
-            return False
-        return _FORMAT_CHECKS.get(str(schema.get("format")), _always)(value)
-
-    def _array(self, value: list[Any], schema: dict[str, Any], hops: int) -> bool:
-        if len(value) < schema.get("minItems", 0) or len(value) > schema.get("maxItems", math.inf):
-            return False
-        prefix, items = _item_schemas(schema)
-        for index, item in enumerate(value):
-            sub = prefix[index] if index < len(prefix) else items
-            if not self.valid(item, sub, hops + 1):
-                return False
-        if schema.get("uniqueItems") is True and len({_json_key(v) for v in value}) < len(value):
-            return False
-        if "contains" in schema:
-            matches = sum(1 for item in value if self.valid(item, schema["contains"], hops + 1))
-            if not schema.get("minContains", 1) <= matches <= schema.get("maxContains", math.inf):
-                return False
-        return True
-
-    def _object(self, value: dict[str, Any], schema: dict[str, Any], hops: int) -> bool:
-        properties = schema.get("properties") or {}
-        for name in schema.get("required", []):
-            if name not in value and not self.is_forbidden(properties.get(name)):
-                return False
-        count = len(value)
-        if not schema.get("minProperties", 0) <= count <= schema.get("maxProperties", math.inf):
-            return False
-        for name, deps in (schema.get("dependentRequired") or {}).items():
-            if name in value and any(dep not in value for dep in deps):
-                return False
-        names = schema.get("propertyNames")
-        if names is not None and not all(self.valid(n, names, hops + 1) for n in value):
-            return False
-        return all(self._member(name, item, schema, hops) for name, item in value.items())
-
-    def _member(self, name: str, item: Any, schema: dict[str, Any], hops: int) -> bool:
-        properties = schema.get("properties") or {}
-        matched = name in properties
-        if matched and (self.is_forbidden(properties[name])
-                        or not self.valid(item, properties[name], hops + 1)):
-            return False
-        for pattern, sub in (schema.get("patternProperties") or {}).items():
-            regex = _regex(pattern)
-            if regex is not None and regex.search(name):
-                matched = True
-                if not self.valid(item, sub, hops + 1):
-                    return False
-        return matched or self.valid(item, schema.get("additionalProperties", True), hops + 1)
-
-    def _applicators(self, value: Any, schema: dict[str, Any], hops: int) -> bool:
-        if not all(self.valid(value, s, hops + 1) for s in schema.get("allOf", [])):
-            return False
-        if "anyOf" in schema and not any(self.valid(value, s, hops + 1) for s in schema["anyOf"]):
-            return False
-        if "oneOf" in schema and self.count_valid(value, schema["oneOf"], hops, stop_at=2) != 1:
-            return False
-        if "not" in schema and self.valid(value, schema["not"], hops + 1):
-            return False
-        if "if" in schema:
-            branch = "then" if self.valid(value, schema["if"], hops + 1) else "else"
-            return self.valid(value, schema.get(branch, True), hops + 1)
-        return True
-
-    def count_valid(self, value: Any, schemas: list[Any], hops: int = 0, stop_at: int = 2) -> int:
-        """How many of the schemas the value satisfies (counting stops at `stop_at`)."""
-        count = 0
-        for schema in schemas:
-            if self.valid(value, schema, hops + 1):
-                count += 1
-                if count >= stop_at:
-                    break
-        return count
-
-    def is_forbidden(self, schema: Any) -> bool:
-        """Whether the direction excludes a property with this schema."""
-        return self.forbidden is not None and _flagged(self.lookup, schema, self.forbidden)
 
 
 def _bounds(schema: dict[str, Any]) -> tuple[float | None, bool, float | None, bool]:
@@ -810,7 +759,8 @@ class _Generator:
                  direction: Direction | None) -> None:
         self.rng = rng
         self.lookup = _Lookup(document)
-        self.checker = _Validator(self.lookup, direction)
+        self.checker = _checker(document, direction)
+        self.lookup = self.checker.lookup
         self.steps = self.stack = self.size = 0
 
     def spend(self, size: int, what: str) -> None:
@@ -1048,7 +998,10 @@ class _Generator:
             candidates.append((low + high) / 2)
         numeric = {k: schema[k] for k in _NUMBER_HINTS if k in schema}
         for candidate in candidates:
-            if self.checker.valid(candidate, numeric):
+            # jsonschema_rs takes decimal multiples exactly; a float test as well keeps the
+            # value valid for float-based checkers too (Python's jsonschema, schemathesis).
+            float_ok = not _is_number(factor) or _float_multiple(candidate, factor)
+            if float_ok and self.checker.valid(candidate, numeric):
                 return candidate
         # Some decimal multiples (0.3 of 0.1) fail every float test; exact decimals accept them.
         bounds_only = {k: v for k, v in numeric.items() if k != "multipleOf"}
@@ -1099,7 +1052,10 @@ class _Generator:
     def _patterned(self, pattern: str, low: int, high: int | None, fmt: str) -> str:
         regex = _regex(pattern)
         assert regex is not None
-        format_ok = _FORMAT_CHECKS.get(fmt, _always)
+        format_schema = {"type": "string", "format": fmt} if fmt else True
+
+        def format_ok(text: str) -> bool:
+            return self.checker.valid(text, format_schema)
 
         def fits(text: str) -> bool:
             short_enough = high is None or len(text) <= high
@@ -1342,9 +1298,9 @@ def generate(schema: dict[str, Any] | bool, document: dict[str, Any], rng: rando
 
 def conforms(value: Any, schema: dict[str, Any] | bool, document: dict[str, Any], *,
              direction: Direction | None = None) -> bool:
-    """Whether `value` satisfies `schema`, by the generator's own fast checker.
-
-    It covers the keywords the generator understands with jsonschema's semantics (formats:
-    date, date-time, time, email, uuid, ipv4, ipv6, hostname, uri); it is not a full validator.
-    """
-    return _Validator(_Lookup(document), direction).valid(value, schema)
+    """Whether `value` satisfies `schema` (jsonschema_rs, formats asserted), with OpenAPI's
+    `nullable` and, for a direction, its readOnly/writeOnly rules; refs resolve in `document`."""
+    try:
+        return _checker(document, direction).valid(value, schema)
+    except GenerationError:
+        return False

@@ -181,7 +181,10 @@ class Pipeline:
         try:
             inputs = self._validate(operation, dict(match.params), request)
         except ApiError as error:
-            response = self._invalid(operation, request, error)
+            documented = self._invalid(operation, request, error)
+            if documented is None:
+                raise  # here, not in the helper: its frame would keep the request alive
+            response = documented
         else:
             call = Call(request, inputs.path, inputs.query, inputs.body, principal)
             outcome = self._run(operation, call)
@@ -236,25 +239,26 @@ class Pipeline:
                 raise ApiError("notFound", NOT_FOUND) from None
             raise
 
-    def _invalid(self, operation: Operation, request: Request, error: ApiError) -> Response:
+    def _invalid(self, operation: Operation, request: Request, error: ApiError
+                 ) -> Response | None:
         """The answer to a request that fails validation: the document's own response for it
         where the document has one (a failed check: 422, else 400, else a `4XX` range or
         `default`, as Prism looks for them; a refused media type: a declared 415), its
         violations also in the `sl-violations` header. A contract that declares its error
-        shapes (`x-specmock.errors` templates) keeps them; without either, problem+json.
-        Raises the error when it is to be rendered as such."""
+        shapes (`x-specmock.errors` templates) keeps them; without either, problem+json:
+        None, the error is to be rendered as such (with the header added)."""
         violations = getattr(error, "violations", None) or []
         if violations:
             error.headers = [*error.headers, violations_header(request_items(violations))]
         documented = error.body is None and (violations or error.kind != "badRequest")
         statuses = _DOCUMENTED_ERRORS.get(error.kind) if documented else None
         if statuses is None or self.contract.errors.own_shape:
-            raise error
+            return None
         own = self.contract.errors.problem(error, request)
         answer = operation.static.error_answer(
             statuses, preference_of(request), request.header("accept") or "*/*", own)
         if answer is None:
-            raise error
+            return None
         outcome = BodyOutcome(answer.body, answer.status, answer.media_type,
                               tuple(answer.headers.items()))
         response = self._encode(operation, outcome, request)
