@@ -275,7 +275,23 @@ class StaticResponder:
 
 
 _MISSING: Any = object()
-_FILL_ALIASES = {"message": "detail", "error": "title"}
+# Members of documented error shapes that say what `fill` (problem+json) says by another name.
+_FILL_ALIASES = {"message": "detail", "error": "title", "code": "status", "statusCode": "status"}
+
+
+def _fill_value(name: str, fill: dict[str, Any]) -> Any:
+    """What `fill` says for a member called `name`: its own, or an alias's (a `message`
+    also says where, since nothing else in such a shape may)."""
+    if name in fill:
+        return fill[name]
+    source = _FILL_ALIASES.get(name)
+    if source is None or source not in fill:
+        return _MISSING
+    value = fill[source]
+    pointer = fill.get("pointer")
+    if source == "detail" and pointer and pointer not in str(value):
+        return f"{value} (at {pointer})"
+    return value
 
 
 def _filled(document: dict[str, Any], schema: Any, generated: Any, fill: dict[str, Any]) -> Any:
@@ -285,9 +301,9 @@ def _filled(document: dict[str, Any], schema: Any, generated: Any, fill: dict[st
     if isinstance(generated, dict):
         overlay = dict(generated)
         for name in generated:
-            source = name if name in fill else _FILL_ALIASES.get(name)
-            if source in fill:
-                overlay[name] = fill[source]
+            value = _fill_value(name, fill)
+            if value is not _MISSING:
+                overlay[name] = value
         candidates.append(overlay)
     for candidate in candidates:
         if conforms(candidate, schema, document, direction="response"):

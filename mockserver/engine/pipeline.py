@@ -61,6 +61,7 @@ RECORD_BODY_CACHE_SIZE = 4096
 _DOCUMENTED_ERRORS: dict[str, tuple[int, ...]] = {
     "badRequest": (422, 400),
     "unsupportedMediaType": (415,),
+    "notFound": (404,),  # a path value that fits no parameter schema names no resource
 }
 _INFO = logging.INFO
 _ACCESS_FORMAT = '%s "%s %s%s" %d %.1fms%s'
@@ -236,16 +237,19 @@ class Pipeline:
             return operation.validator.validate(params, request)
         except ValidationFailed as failure:
             if failure.violations and all(v.location == "path" for v in failure.violations):
-                raise ApiError("notFound", NOT_FOUND) from None
+                header = violations_header(request_items(failure.violations))
+                raise ApiError("notFound", NOT_FOUND, headers=[header]) from None
             raise
 
     def _invalid(self, operation: Operation, request: Request, error: ApiError
                  ) -> Response | None:
         """The answer to a request that fails validation: the document's own response for it
         where the document has one (a failed check: 422, else 400, else a `4XX` range or
-        `default`, as Prism looks for them; a refused media type: a declared 415), its
+        `default`, as Prism looks for them; a refused media type: 415), its
         violations also in the `sl-violations` header. A contract that declares its error
-        shapes (`x-specmock.errors` templates) keeps them; without either, problem+json:
+        shapes (`x-specmock.errors` templates) keeps them; a path value that fits no
+        parameter schema is a 404, the document's where it declares one; without either,
+        problem+json:
         None, the error is to be rendered as such (with the header added)."""
         violations = getattr(error, "violations", None) or []
         if violations:
