@@ -16,8 +16,8 @@ Design notes:
   properties, the fewest array items, `null` where allowed); past `HARD_DEPTH` a schema that still
   requires more nesting is reported as a `GenerationError`.
 * Checked by jsonschema_rs: the examples it wants to reuse and the `oneOf`/`allOf`/`not`
-  results it cannot build exactly are checked with the validator the engine uses (each distinct
-  schema compiled once per document), so "valid" means one thing across the project.
+  results it cannot build exactly are checked with the validator the engine uses
+  (contract/schema_checks.py), so "valid" means one thing across the project.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import importlib
-import json
 import math
 import random
 import re
@@ -36,9 +35,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal, TypeGuard
 
-import jsonschema_rs
-import orjson
-
+from mockserver.contract.schema_checks import schema_checks
 from mockserver.core import documents
 from mockserver.core.documents import copy_json
 
@@ -114,22 +111,6 @@ def _expand(lookup: _Lookup, schema: Any) -> Any:
             return {**siblings, "allOf": [target, *own_all_of]}
         schema = target
     raise GenerationError("a cycle of $refs that point only to each other")
-
-
-def _flagged(lookup: _Lookup, schema: Any, flag: str, hops: int = 0) -> bool:
-    """Whether `readOnly`/`writeOnly` is set on the schema, its reference or an allOf branch."""
-    if not isinstance(schema, dict) or hops > 8:
-        return False
-    if schema.get(flag) is True:
-        return True
-    if "$ref" in schema:
-        try:
-            target = lookup(schema["$ref"])
-        except GenerationError:
-            return False
-        if _flagged(lookup, target, flag, hops + 1):
-            return True
-    return any(_flagged(lookup, branch, flag, hops + 1) for branch in schema.get("allOf", []))
 
 
 # --- JSON values ----------------------------------------------------------------------------------
@@ -354,173 +335,6 @@ class _RegexWriter:
             if allowed:
                 return self.rng.choice(allowed)
         raise _UnsupportedError("character class")
-
-
-# --- checking (jsonschema_rs) ------------------------------------------------------------------
-
-_CHECKS_PER_DOCUMENT = 4096  # compiled checks remembered per (document, direction)
-_DOCUMENTS = 16  # documents whose checks are remembered (tests load many)
-_LITERAL_KEYS = frozenset({"example", "examples", "enum", "const", "default"})
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions",
-                          "dependentSchemas"})
-
-
-class _Checker:
-    """Whether a value satisfies a schema, by jsonschema_rs, with the generator's semantics.
-
-    Schemas are first put in JSON Schema 2020-12 terms (OpenAPI 3.0's `nullable` and boolean
-    exclusive bounds); with a direction, a property the direction leaves out (writeOnly in a
-    response, readOnly in a request) must be absent and is excused from `required`, as OpenAPI
-    says. Each distinct schema is compiled once (the generator asks about the same few schemas
-    many times); local `$ref`s resolve against the document's converted components.
-    """
-
-    def __init__(self, lookup: _Lookup, direction: Direction | None) -> None:
-        self.lookup = lookup
-        self.forbidden = {"response": "writeOnly", "request": "readOnly"}.get(direction or "")
-        self._by_identity: dict[int, tuple[Any, Any]] = {}
-        self._by_text: dict[bytes, Any] = {}
-        self._components: dict[str, Any] | None = None
-
-    def valid(self, value: Any, schema: Any) -> bool:
-        if schema is True or schema == {}:
-            return True
-        if schema is False:
-            return False
-        try:
-            return bool(self._compiled(schema).is_valid(value))
-        except (ValueError, OverflowError, TypeError):
-            return False  # past the checker's recursion limit, or not JSON: not a usable value
-
-    def count_valid(self, value: Any, schemas: list[Any], stop_at: int = 2) -> int:
-        """How many of the schemas the value satisfies (counting stops at `stop_at`)."""
-        count = 0
-        for schema in schemas:
-            if self.valid(value, schema):
-                count += 1
-                if count >= stop_at:
-                    break
-        return count
-
-    def is_forbidden(self, schema: Any) -> bool:
-        """Whether the direction excludes a property with this schema."""
-        return self.forbidden is not None and _flagged(self.lookup, schema, self.forbidden)
-
-    def _compiled(self, schema: Any) -> Any:
-        kept = self._by_identity.get(id(schema))
-        if kept is not None and kept[0] is schema:
-            return kept[1]
-        text = _schema_text(schema)
-        compiled = self._by_text.get(text)
-        if compiled is None:
-            compiled = self._compile(schema, refers=b'"$ref"' in text)
-            _remember(self._by_text, text, compiled)
-        _remember(self._by_identity, id(schema), (schema, compiled))
-        return compiled
-
-    def _compile(self, schema: Any, refers: bool) -> Any:
-        root: Any = self.convert(schema)
-        if refers:
-            root = {"allOf": [root], **self._ref_root()}
-        try:
-            return jsonschema_rs.Draft202012Validator(root, validate_formats=True)
-        except (ValueError, jsonschema_rs.ValidationError) as error:
-            # A schema jsonschema-rs cannot compile (an unknown ref, a regex it refuses) is
-            # refused by lint; here it makes every value unusable rather than the server fail.
-            raise GenerationError(f"the schema cannot be checked: {error}") from None
-
-    def _ref_root(self) -> dict[str, Any]:
-        """What a root around a schema with `$ref`s carries: the document's components, their
-        schemas converted (and `paths`, where some refs point)."""
-        if self._components is None:
-            document = self.lookup.document
-            components = dict(document.get("components") or {})
-            schemas = components.get("schemas")
-            if isinstance(schemas, dict):
-                components["schemas"] = {k: self.convert(v) for k, v in schemas.items()}
-            self._components = components
-        root: dict[str, Any] = {"components": self._components}
-        if "paths" in self.lookup.document:
-            root["paths"] = self.lookup.document["paths"]
-        return root
-
-    def convert(self, node: Any) -> Any:
-        """`node` in 2020-12 terms for this direction (a copy; the schema is not changed)."""
-        if isinstance(node, list):
-            return [self.convert(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            if key in _LITERAL_KEYS or key.startswith("x-"):
-                out[key] = value
-            elif key in _SCHEMA_MAPS and isinstance(value, dict):
-                out[key] = {name: self.convert(sub) for name, sub in value.items()}
-            else:
-                out[key] = self.convert(value)
-        if self.forbidden is not None and isinstance(node.get("properties"), dict):
-            self._leave_out(node["properties"], out)
-        return _as_2020(out)
-
-    def _leave_out(self, properties: dict[str, Any], out: dict[str, Any]) -> None:
-        """Properties the direction leaves out: not required, and refused where present."""
-        left_out = [name for name, sub in properties.items() if self.is_forbidden(sub)]
-        if not left_out:
-            return
-        out["properties"] = {**out["properties"], **dict.fromkeys(left_out, False)}
-        if isinstance(out.get("required"), list):
-            out["required"] = [name for name in out["required"] if name not in left_out]
-
-
-def _as_2020(node: dict[str, Any]) -> dict[str, Any]:
-    """OpenAPI 3.0's `nullable` and boolean exclusive bounds as 2020-12 says them."""
-    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if isinstance(node.get(flag), bool) and node.pop(flag) and bound in node:
-            node[flag] = node.pop(bound)
-    if node.pop("nullable", None) is not True:
-        return node
-    if isinstance(node.get("enum"), list) and None not in node["enum"]:
-        node["enum"] = [*node["enum"], None]
-    kind = node.get("type")
-    if isinstance(kind, str):
-        node["type"] = [kind, "null"]
-    elif isinstance(kind, list) and "null" not in kind:
-        node["type"] = [*kind, "null"]
-    elif kind is None and "enum" not in node:
-        return {"anyOf": [node, {"type": "null"}]}
-    return node
-
-
-def _schema_text(schema: Any) -> bytes:
-    """A schema's canonical JSON text: equal schemas, one compiled check."""
-    try:
-        return orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
-    except (TypeError, orjson.JSONEncodeError):  # integers beyond 64 bits
-        return json.dumps(schema, sort_keys=True, default=repr).encode()
-
-
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(memo) >= _CHECKS_PER_DOCUMENT:
-        del memo[next(iter(memo))]
-    memo[key] = value
-
-
-_checkers: dict[tuple[int, str | None], tuple[dict[str, Any], _Checker]] = {}
-
-
-def _checker(document: dict[str, Any], direction: Direction | None) -> _Checker:
-    """The document's checker for `direction`, shared by every generation from it (its
-    compiled checks are what makes checking cheap). Keyed by identity: loaded documents are
-    never mutated; the entry keeps the document alive, so an id is not reused while cached."""
-    key = (id(document), direction)
-    hit = _checkers.get(key)
-    if hit is not None and hit[0] is document:
-        return hit[1]
-    checker = _Checker(_Lookup(document), direction)
-    if len(_checkers) >= _DOCUMENTS:
-        del _checkers[next(iter(_checkers))]
-    _checkers[key] = (document, checker)
-    return checker
 
 
 def _declared_types(schema: dict[str, Any]) -> list[str] | None:
@@ -759,8 +573,8 @@ class _Generator:
                  direction: Direction | None) -> None:
         self.rng = rng
         self.lookup = _Lookup(document)
-        self.checker = _checker(document, direction)
-        self.lookup = self.checker.lookup
+        self.lookup = _Lookup(document)
+        self.checker = schema_checks(document, direction)
         self.steps = self.stack = self.size = 0
 
     def spend(self, size: int, what: str) -> None:
@@ -1298,9 +1112,6 @@ def generate(schema: dict[str, Any] | bool, document: dict[str, Any], rng: rando
 
 def conforms(value: Any, schema: dict[str, Any] | bool, document: dict[str, Any], *,
              direction: Direction | None = None) -> bool:
-    """Whether `value` satisfies `schema` (jsonschema_rs, formats asserted), with OpenAPI's
-    `nullable` and, for a direction, its readOnly/writeOnly rules; refs resolve in `document`."""
-    try:
-        return _checker(document, direction).valid(value, schema)
-    except GenerationError:
-        return False
+    """Whether `value` satisfies `schema` as the generator checks it (contract/schema_checks.py:
+    jsonschema_rs, formats asserted, OpenAPI's `nullable`, a direction's readOnly/writeOnly)."""
+    return schema_checks(document, direction).valid(value, schema)
