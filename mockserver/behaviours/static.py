@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,7 +122,7 @@ class StaticResponder:
         )
 
     def error_answer(self, statuses: tuple[int, ...], preference: Preference,
-                     accept: str = "*/*", fill: dict[str, Any] | None = None
+                     accept: str = "*/*", fill: Callable[[int], dict[str, Any]] | None = None
                      ) -> StaticAnswer | None:
         """The document's own answer for an invalid request, or None where it declares none.
 
@@ -129,10 +130,11 @@ class StaticResponder:
         first declared exactly, else a range (`4XX`) of one, else `default`, answered with the
         first status. A named example is used only where the request also asked for that status
         (as in Prism); a media type that `Accept` refuses is answered anyway (the error matters
-        more than the negotiation). Where the body would be generated, `fill` (the mock's own
-        account of the error) is answered instead if the schema accepts it, else laid over the
-        generated object's members of the same names (`message` takes `detail`) if that is
-        accepted: a client then reads what went wrong where the document says it is.
+        more than the negotiation). Where the body would be generated, `fill(status)` (the
+        mock's own account of the error, for the status answered) is answered instead if the
+        schema accepts it, else laid over the generated object's members of the same names
+        (`message` takes `detail`) if that is accepted: a client then reads what went wrong
+        where the document says it is.
         """
         found = self._error_status(statuses)
         if found is None:
@@ -148,7 +150,7 @@ class StaticResponder:
             answer = self.answer(asked, "*/*")
         if fill is None or answer.schema is None:
             return answer
-        body = _filled(self._document, answer.schema, answer.body, fill)
+        body = _filled(self._document, answer.schema, answer.body, fill(answer.status))
         return StaticAnswer(answer.status, answer.media_type, body, answer.headers)
 
     def _error_status(self, statuses: tuple[int, ...]) -> int | None:

@@ -86,12 +86,20 @@ class ErrorRenderer:
             "mediaType": request.content_type,
         }
 
-    def problem(self, error: ApiError, request: Request) -> dict[str, Any]:
-        """The problem+json body of `error` (what `render` answers without templates)."""
-        return self._problem(error, request, self._values(error, request))
+    def problem(self, error: ApiError, request: Request, status: int | None = None
+                ) -> dict[str, Any]:
+        """The problem+json body of `error` (what `render` answers without templates), as
+        answered with `status` where that is another (a document's 422 for a failed check)."""
+        violations = getattr(error, "violations", None)
+        if status is not None and status != error.status:
+            kind = _KIND_OF_STATUS.get(status, error.kind)
+            error = ApiError(kind, error.detail, error.field, error.pointer, error.code,
+                             status=status)
+        return self._problem(error, request, self._values(error, request), violations)
 
     @staticmethod
-    def _problem(error: ApiError, request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    def _problem(error: ApiError, request: Request, values: dict[str, Any],
+                 violations: list[Any] | None = None) -> dict[str, Any]:
         problem: dict[str, Any] = {
             "type": PROBLEM_TYPE_BASE + error.kind,
             "title": error.title,
@@ -101,7 +109,7 @@ class ErrorRenderer:
         }
         if error.pointer:
             problem["pointer"] = error.pointer
-        violations = getattr(error, "violations", None)
+        violations = violations or getattr(error, "violations", None)
         if violations:
             problem["errors"] = [{"pointer": v.pointer, "detail": v.message} for v in violations]
         return problem
@@ -126,6 +134,9 @@ def merge_bodies(first: Any, second: Any) -> Any:
     if isinstance(first, list) and isinstance(second, list):
         return [*first, *(v for v in second if v not in first)]
     return first
+# The kind a problem is of when a document's response answers an error with another status.
+_KIND_OF_STATUS = {400: "badRequest", 404: "notFound", 415: "unsupportedMediaType",
+                   422: "unprocessable"}
 _CAPITAL = re.compile(r"(?<!^)([A-Z])")
 
 

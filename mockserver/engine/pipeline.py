@@ -258,7 +258,9 @@ class Pipeline:
         statuses = _DOCUMENTED_ERRORS.get(error.kind) if documented else None
         if statuses is None or self.contract.errors.own_shape:
             return None
-        own = self.contract.errors.problem(error, request)
+        def own(status: int) -> dict[str, Any]:
+            return self.contract.errors.problem(error, request, status)
+
         answer = operation.static.error_answer(
             statuses, preference_of(request), request.header("accept") or "*/*", own)
         if answer is None:

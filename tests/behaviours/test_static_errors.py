@@ -26,6 +26,11 @@ PROBLEM_FILL = {"type": "https://specmock.dev/problems/badRequest", "title": "Ba
                 "instance": "/pets", "pointer": "/query/limit"}
 
 
+def problem_fill(status: int) -> dict[str, Any]:
+    """The mock's own account of the error, as answered with `status`."""
+    return {**PROBLEM_FILL, "status": status}
+
+
 def example(value: Any) -> dict[str, Any]:
     return {"application/json": {"example": value}}
 
@@ -91,10 +96,10 @@ def test_a_schema_that_accepts_the_problem_gets_it_whole() -> None:
                "properties": {"detail": {"type": "string"}}}
     pets = responder({"400": described({"application/problem+json": {"schema": problem}})})
     # When an invalid request is answered with the mock's account of it
-    answer = pets.error_answer((422, 400), Preference(), fill=PROBLEM_FILL)
-    # Then that account is the body
+    answer = pets.error_answer((422, 400), Preference(), fill=problem_fill)
+    # Then that account is the body, with the status it is answered with
     assert answer is not None
-    assert answer.body == PROBLEM_FILL
+    assert answer.body == {**PROBLEM_FILL, "status": 400}
 
 
 def test_a_schema_of_its_own_shape_is_filled_where_the_names_say_the_same() -> None:
@@ -102,7 +107,7 @@ def test_a_schema_of_its_own_shape_is_filled_where_the_names_say_the_same() -> N
     closed = {**ERROR, "additionalProperties": False}
     pets = responder({"400": described({"application/json": {"schema": closed}})})
     # When an invalid request is answered with the mock's account of it
-    answer = pets.error_answer((422, 400), Preference(), fill=PROBLEM_FILL)
+    answer = pets.error_answer((422, 400), Preference(), fill=problem_fill)
     # Then the generated object carries the status and the detail, saying where
     assert answer is not None
     assert answer.body == {"code": 400, "message": "0 is less than the minimum of 1 "
@@ -114,7 +119,7 @@ def test_an_example_is_not_replaced_by_the_fill() -> None:
     pets = responder({"400": described({"application/json": {
         "schema": ERROR, "example": {"code": 1, "message": "documented"}}})})
     # When an invalid request is answered with the mock's account of it
-    answer = pets.error_answer((422, 400), Preference(), fill=PROBLEM_FILL)
+    answer = pets.error_answer((422, 400), Preference(), fill=problem_fill)
     # Then the document's example is answered as it is
     assert answer is not None
     assert answer.body == {"code": 1, "message": "documented"}
