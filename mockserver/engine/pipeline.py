@@ -46,7 +46,7 @@ from mockserver.engine.options import EngineOptions
 from mockserver.engine.response_check import ResponseChecker
 from mockserver.engine.routing import Redirect, RouteMatch
 from mockserver.engine.validation import ValidationFailed, ValidInput
-from mockserver.engine.violations import request_items, violations_header
+from mockserver.engine.violations import request_items, violation_item, violations_header
 
 access_log = logging.getLogger("specmock.access")
 log = logging.getLogger("specmock")
@@ -254,6 +254,9 @@ class Pipeline:
         violations = getattr(error, "violations", None) or []
         if violations:
             error.headers = [*error.headers, violations_header(request_items(violations))]
+        elif error.kind == "unsupportedMediaType":
+            refused = violation_item("request", "/header/content-type", "mediaType", error.detail)
+            error.headers = [*error.headers, violations_header([refused])]
         documented = error.body is None and (violations or error.kind != "badRequest")
         statuses = _DOCUMENTED_ERRORS.get(error.kind) if documented else None
         if statuses is None or self.contract.errors.own_shape:
