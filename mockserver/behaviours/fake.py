@@ -15,8 +15,9 @@ Design notes:
 * Terminating: nesting past `SOFT_DEPTH` keeps only what the schema requires (no optional
   properties, the fewest array items, `null` where allowed); past `HARD_DEPTH` a schema that still
   requires more nesting is reported as a `GenerationError`.
-* Fast: no jsonschema at generation time. A small validator of its own (`conforms`) checks the
-  examples it wants to reuse and the `oneOf`/`allOf`/`not` results it cannot build exactly.
+* Checked by jsonschema_rs: the examples it wants to reuse and the `oneOf`/`allOf`/`not`
+  results it cannot build exactly are checked with the validator the engine uses
+  (contract/schema_checks.py), so "valid" means one thing across the project.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import importlib
-import ipaddress
 import math
 import random
 import re
@@ -35,6 +35,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal, TypeGuard
 
+from mockserver.contract.schema_checks import schema_checks
 from mockserver.core import documents
 from mockserver.core.documents import copy_json
 from mockserver.core.formats import format_range
@@ -113,22 +114,6 @@ def _expand(lookup: _Lookup, schema: Any) -> Any:
     raise GenerationError("a cycle of $refs that point only to each other")
 
 
-def _flagged(lookup: _Lookup, schema: Any, flag: str, hops: int = 0) -> bool:
-    """Whether `readOnly`/`writeOnly` is set on the schema, its reference or an allOf branch."""
-    if not isinstance(schema, dict) or hops > 8:
-        return False
-    if schema.get(flag) is True:
-        return True
-    if "$ref" in schema:
-        try:
-            target = lookup(schema["$ref"])
-        except GenerationError:
-            return False
-        if _flagged(lookup, target, flag, hops + 1):
-            return True
-    return any(_flagged(lookup, branch, flag, hops + 1) for branch in schema.get("allOf", []))
-
-
 # --- JSON values ----------------------------------------------------------------------------------
 
 def _json_key(value: Any) -> Any:
@@ -150,10 +135,6 @@ def _json_equal(a: Any, b: Any) -> bool:
     return bool(_json_key(a) == _json_key(b))
 
 
-def _always(_: str) -> bool:
-    return True
-
-
 def _never(_: str) -> bool:
     return False
 
@@ -162,15 +143,8 @@ def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _decimal_multiple(value: float, factor: Any) -> bool:
-    """Whether a value is a multiple of the factor in decimal arithmetic (as written in JSON)."""
-    if not _is_number(factor) or factor <= 0:
-        return True
-    return Decimal(repr(value)) % Decimal(repr(factor)) == 0
-
-
-def _multiple_ok(value: float, factor: float) -> bool:
-    """jsonschema's own multipleOf test, so what passes here passes there."""
+def _float_multiple(value: float, factor: float) -> bool:
+    """Python jsonschema's multipleOf test (floats): 0.6 of 0.1 fails it, though exact."""
     if isinstance(factor, float):
         quotient = value / factor
         try:
@@ -178,6 +152,13 @@ def _multiple_ok(value: float, factor: float) -> bool:
         except OverflowError:
             return False
     return not (value % factor)
+
+
+def _decimal_multiple(value: float, factor: Any) -> bool:
+    """Whether a value is a multiple of the factor in decimal arithmetic (as written in JSON)."""
+    if not _is_number(factor) or factor <= 0:
+        return True
+    return Decimal(repr(value)) % Decimal(repr(factor)) == 0
 
 
 # --- formats --------------------------------------------------------------------------------------
@@ -220,61 +201,6 @@ _FORMATS: dict[str, Callable[[random.Random], str]] = {
     "json-pointer": lambda rng: f"/{rng.choice(_WORDS)}/{rng.randint(0, 9)}",
     "relative-json-pointer": lambda rng: f"{rng.randint(0, 3)}/{rng.choice(_WORDS)}",
 }
-
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-_DATE_TIME_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt](\d{2}:\d{2}:\d{2}(?:\.\d+)?)([Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
-_TIME_RE = re.compile(r"^\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
-_HOST_RE = re.compile(
-    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$", re.ASCII)
-_URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$")
-
-
-def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
-    def check(text: str) -> bool:
-        try:
-            parse(text)
-        except ValueError:
-            return False
-        return True
-    return check
-
-
-def _is_date(text: str) -> bool:
-    return bool(_DATE_RE.match(text)) and _parses(dt.date.fromisoformat)(text)
-
-
-def _is_date_time(text: str) -> bool:
-    match = _DATE_TIME_RE.match(text)
-    if match is None:
-        return False
-    return _is_date(text[:10]) and _parses(dt.time.fromisoformat)(match.group(1))
-
-
-def _is_uuid(text: str) -> bool:
-    dashed = len(text) == 36 and all(text[i] == "-" for i in (8, 13, 18, 23))
-    return dashed and _parses(uuid.UUID)(text)
-
-
-# Checks as strict as jsonschema's FormatChecker for the formats the generator writes, so an
-# example accepted here also passes there; unknown formats pass (as in JSON Schema).
-_FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
-    "date": _is_date,
-    "date-time": _is_date_time,
-    "time": lambda text: bool(_TIME_RE.match(text)),
-    "email": lambda text: "@" in text,
-    "idn-email": lambda text: "@" in text,
-    "uuid": _is_uuid,
-    "ipv4": _parses(ipaddress.IPv4Address),
-    "ipv6": _parses(ipaddress.IPv6Address),
-    "hostname": lambda text: bool(_HOST_RE.match(text)),
-    "uri": lambda text: bool(_URI_RE.match(text)),
-    "iri": lambda text: bool(_URI_RE.match(text)),
-    "uri-reference": lambda text: not any(c.isspace() for c in text),
-    "regex": _parses(re.compile),
-}
-
 
 # --- regular expressions --------------------------------------------------------------------------
 
@@ -412,26 +338,6 @@ class _RegexWriter:
         raise _UnsupportedError("character class")
 
 
-# --- validation -----------------------------------------------------------------------------------
-
-def _type_ok(value: Any, kind: str) -> bool:
-    if kind == "null":
-        return value is None
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "integer":
-        return _is_number(value) and (isinstance(value, int) or float(value).is_integer())
-    if kind == "number":
-        return _is_number(value)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "array":
-        return isinstance(value, list)
-    if kind == "object":
-        return isinstance(value, dict)
-    return True
-
-
 def _declared_types(schema: dict[str, Any]) -> list[str] | None:
     """The `type` keyword as a list (3.0 `nullable: true` adds null); None when there is none."""
     declared = schema.get("type")
@@ -441,149 +347,6 @@ def _declared_types(schema: dict[str, Any]) -> list[str] | None:
     if schema.get("nullable") is True and "null" not in types:
         types.append("null")
     return types
-
-
-class _Validator:
-    """The JSON Schema checks the generator relies on, with jsonschema's semantics.
-
-    With a direction, a present property the direction forbids (writeOnly in a response,
-    readOnly in a request) fails, and a missing required one is excused, as OpenAPI says.
-    """
-
-    def __init__(self, lookup: _Lookup, direction: Direction | None) -> None:
-        self.lookup = lookup
-        self.forbidden = {"response": "writeOnly", "request": "readOnly"}.get(direction or "")
-
-    def valid(self, value: Any, schema: Any, hops: int = 0) -> bool:
-        if isinstance(schema, bool):
-            return schema
-        if not isinstance(schema, dict):
-            return True
-        if hops > 200:
-            return False
-        if "$ref" in schema:
-            try:
-                target = self.lookup(schema["$ref"])
-            except GenerationError:
-                return False
-            if not self.valid(value, target, hops + 1):
-                return False
-        return (self._generic(value, schema)
-                and self._by_kind(value, schema, hops)
-                and self._applicators(value, schema, hops))
-
-    def _generic(self, value: Any, schema: dict[str, Any]) -> bool:
-        types = _declared_types(schema)
-        if types is not None and not any(_type_ok(value, t) for t in types):
-            return False
-        if "const" in schema and not _json_equal(value, schema["const"]):
-            return False
-        return "enum" not in schema or any(_json_equal(value, e) for e in schema["enum"])
-
-    def _by_kind(self, value: Any, schema: dict[str, Any], hops: int) -> bool:
-        if _is_number(value):
-            return self._number(value, schema)
-        if isinstance(value, str):
-            return self._string(value, schema)
-        if isinstance(value, list):
-            return self._array(value, schema, hops)
-        if isinstance(value, dict):
-            return self._object(value, schema, hops)
-        return True
-
-    def _number(self, value: float, schema: dict[str, Any]) -> bool:
-        low, low_open, high, high_open = _bounds(schema)
-        if low is not None and (value < low or (low_open and value == low)):
-            return False
-        if high is not None and (value > high or (high_open and value == high)):
-            return False
-        factor = schema.get("multipleOf")
-        return not _is_number(factor) or _multiple_ok(value, factor)
-
-    def _string(self, value: str, schema: dict[str, Any]) -> bool:
-        if len(value) < schema.get("minLength", 0):
-            return False
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            return False
-        pattern = schema.get("pattern")
-        regex = _regex(pattern) if isinstance(pattern, str) else None
-        if regex is not None and not regex.search(value):
-            return False
-        return _FORMAT_CHECKS.get(str(schema.get("format")), _always)(value)
-
-    def _array(self, value: list[Any], schema: dict[str, Any], hops: int) -> bool:
-        if len(value) < schema.get("minItems", 0) or len(value) > schema.get("maxItems", math.inf):
-            return False
-        prefix, items = _item_schemas(schema)
-        for index, item in enumerate(value):
-            sub = prefix[index] if index < len(prefix) else items
-            if not self.valid(item, sub, hops + 1):
-                return False
-        if schema.get("uniqueItems") is True and len({_json_key(v) for v in value}) < len(value):
-            return False
-        if "contains" in schema:
-            matches = sum(1 for item in value if self.valid(item, schema["contains"], hops + 1))
-            if not schema.get("minContains", 1) <= matches <= schema.get("maxContains", math.inf):
-                return False
-        return True
-
-    def _object(self, value: dict[str, Any], schema: dict[str, Any], hops: int) -> bool:
-        properties = schema.get("properties") or {}
-        for name in schema.get("required", []):
-            if name not in value and not self.is_forbidden(properties.get(name)):
-                return False
-        count = len(value)
-        if not schema.get("minProperties", 0) <= count <= schema.get("maxProperties", math.inf):
-            return False
-        for name, deps in (schema.get("dependentRequired") or {}).items():
-            if name in value and any(dep not in value for dep in deps):
-                return False
-        names = schema.get("propertyNames")
-        if names is not None and not all(self.valid(n, names, hops + 1) for n in value):
-            return False
-        return all(self._member(name, item, schema, hops) for name, item in value.items())
-
-    def _member(self, name: str, item: Any, schema: dict[str, Any], hops: int) -> bool:
-        properties = schema.get("properties") or {}
-        matched = name in properties
-        if matched and (self.is_forbidden(properties[name])
-                        or not self.valid(item, properties[name], hops + 1)):
-            return False
-        for pattern, sub in (schema.get("patternProperties") or {}).items():
-            regex = _regex(pattern)
-            if regex is not None and regex.search(name):
-                matched = True
-                if not self.valid(item, sub, hops + 1):
-                    return False
-        return matched or self.valid(item, schema.get("additionalProperties", True), hops + 1)
-
-    def _applicators(self, value: Any, schema: dict[str, Any], hops: int) -> bool:
-        if not all(self.valid(value, s, hops + 1) for s in schema.get("allOf", [])):
-            return False
-        if "anyOf" in schema and not any(self.valid(value, s, hops + 1) for s in schema["anyOf"]):
-            return False
-        if "oneOf" in schema and self.count_valid(value, schema["oneOf"], hops, stop_at=2) != 1:
-            return False
-        if "not" in schema and self.valid(value, schema["not"], hops + 1):
-            return False
-        if "if" in schema:
-            branch = "then" if self.valid(value, schema["if"], hops + 1) else "else"
-            return self.valid(value, schema.get(branch, True), hops + 1)
-        return True
-
-    def count_valid(self, value: Any, schemas: list[Any], hops: int = 0, stop_at: int = 2) -> int:
-        """How many of the schemas the value satisfies (counting stops at `stop_at`)."""
-        count = 0
-        for schema in schemas:
-            if self.valid(value, schema, hops + 1):
-                count += 1
-                if count >= stop_at:
-                    break
-        return count
-
-    def is_forbidden(self, schema: Any) -> bool:
-        """Whether the direction excludes a property with this schema."""
-        return self.forbidden is not None and _flagged(self.lookup, schema, self.forbidden)
 
 
 def _bounds(schema: dict[str, Any]) -> tuple[float | None, bool, float | None, bool]:
@@ -818,7 +581,8 @@ class _Generator:
                  direction: Direction | None) -> None:
         self.rng = rng
         self.lookup = _Lookup(document)
-        self.checker = _Validator(self.lookup, direction)
+        self.lookup = _Lookup(document)
+        self.checker = schema_checks(document, direction)
         self.steps = self.stack = self.size = 0
 
     def spend(self, size: int, what: str) -> None:
@@ -1056,7 +820,10 @@ class _Generator:
             candidates.append((low + high) / 2)
         numeric = {k: schema[k] for k in _NUMBER_HINTS if k in schema}
         for candidate in candidates:
-            if self.checker.valid(candidate, numeric):
+            # jsonschema_rs takes decimal multiples exactly; a float test as well keeps the
+            # value valid for float-based checkers too (Python's jsonschema, schemathesis).
+            float_ok = not _is_number(factor) or _float_multiple(candidate, factor)
+            if float_ok and self.checker.valid(candidate, numeric):
                 return candidate
         # Some decimal multiples (0.3 of 0.1) fail every float test; exact decimals accept them.
         bounds_only = {k: v for k, v in numeric.items() if k != "multipleOf"}
@@ -1107,7 +874,10 @@ class _Generator:
     def _patterned(self, pattern: str, low: int, high: int | None, fmt: str) -> str:
         regex = _regex(pattern)
         assert regex is not None
-        format_ok = _FORMAT_CHECKS.get(fmt, _always)
+        format_schema = {"type": "string", "format": fmt} if fmt else True
+
+        def format_ok(text: str) -> bool:
+            return self.checker.valid(text, format_schema)
 
         def fits(text: str) -> bool:
             short_enough = high is None or len(text) <= high
@@ -1350,9 +1120,6 @@ def generate(schema: dict[str, Any] | bool, document: dict[str, Any], rng: rando
 
 def conforms(value: Any, schema: dict[str, Any] | bool, document: dict[str, Any], *,
              direction: Direction | None = None) -> bool:
-    """Whether `value` satisfies `schema`, by the generator's own fast checker.
-
-    It covers the keywords the generator understands with jsonschema's semantics (formats:
-    date, date-time, time, email, uuid, ipv4, ipv6, hostname, uri); it is not a full validator.
-    """
-    return _Validator(_Lookup(document), direction).valid(value, schema)
+    """Whether `value` satisfies `schema` as the generator checks it (contract/schema_checks.py:
+    jsonschema_rs, formats asserted, OpenAPI's `nullable`, a direction's readOnly/writeOnly)."""
+    return schema_checks(document, direction).valid(value, schema)

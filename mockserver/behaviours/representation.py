@@ -13,6 +13,7 @@ from urllib.parse import quote_plus, urlencode
 
 from mockserver.behaviours.outcomes import ListOutcome, Page
 from mockserver.behaviours.paths import ResourcePaths
+from mockserver.behaviours.prefer import CONTROL_PARAMETERS
 from mockserver.behaviours.state import FILES_PREFIX, CollectionSpec
 from mockserver.behaviours.store import Record
 from mockserver.core.exchange import Request
@@ -203,6 +204,7 @@ class SirenRepresentation:
             (k, v)
             for k, v in request.query
             if k not in (self.limit_param, self.offset_param, self.dataset_param)
+            and k not in CONTROL_PARAMETERS  # the mock's controls asked for this answer only
         ]
         if page.dataset_id is not None:
             others.append((self.dataset_param, page.dataset_id))

@@ -1,13 +1,15 @@
 """Static answers: the contract's documented response, chosen as Prism chooses it.
 
-Status: `Prefer: code=N` picks N (declared as N, as its range `NXX`, or through `default`);
-without it the lowest 2xx, else the lowest 3xx, else the lowest other status except 401/403
-(those are the authenticator's to give), else `default` (answered as 200).
+Preferences come from the `Prefer` header or the `__code`/`__example`/`__dynamic`/`__seed` query
+parameters (behaviours/prefer.py). Status: `Prefer: code=N` picks N (declared as N, as its range
+`NXX`, or through `default`); without it the lowest 2xx, else the lowest 3xx, else the lowest
+other status except 401/403 (those are the authenticator's to give), else `default` (as 200).
 Media type: the best the `Accept` header allows (q-values, wildcards; JSON preferred on ties);
 nothing acceptable is a 406.
 Body: a named example (`Prefer: example=name`), else the media type's `example`, else its first
 `examples` entry, else data generated from the schema (its own examples where they validate);
-`Prefer: dynamic=true` always generates.
+`Prefer: dynamic=true` always generates (from the schema; a media type with an example and no
+schema keeps its example). Nothing documented at all is an empty body.
 
 Generated data is seeded per (seed, operation, status, media type), so one seed gives one body
 whatever order requests come in. Dynamic bodies also count the requests, so each differs while
@@ -18,10 +20,11 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.behaviours.fake import GenerationError, generate, resolve_ref
+from mockserver.behaviours.fake import GenerationError, conforms, generate, resolve_ref
 from mockserver.behaviours.prefer import Preference
 from mockserver.core.documents import copy_json
 from mockserver.core.problems import ApiError
@@ -33,13 +36,16 @@ _NEGOTIATION_CACHE_SIZE = 256
 
 @dataclass(frozen=True)
 class StaticAnswer:
-    """One answer: status, media type (None: no body), body (a JSON-able value or None) and
+    """One answer: status, media type (None: no body), body (a JSON-able value; b"" when the
+    document gives nothing to answer with) and
     headers (lower-case names, values in OpenAPI's `simple` string form)."""
 
     status: int
     media_type: str | None
     body: Any
     headers: dict[str, str]
+    schema: Any = field(default=None, compare=False)
+    """The schema the body was generated from (None: it is an example)."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +80,9 @@ class StaticResponder:
     def answer(self, preference: Preference, accept: str = "*/*") -> StaticAnswer:
         """The answer the preference and the Accept header call for.
 
-        Raises `ApiError`: 500 when the status asked for is not declared, 406 when no declared
-        media type is acceptable, 400 for an unknown example name.
+        Raises `ApiError`: 404 when the status or example asked for is not declared (as Prism),
+        500 when the operation declares no response at all, 406 when no declared media type is
+        acceptable.
         """
         status, key = self._status(preference.code)
         response = self._responses[key]
@@ -89,9 +96,9 @@ class StaticResponder:
             return self._cache[cache_key]
         rng = self._rng(preference, status, media_key, dynamic)
         media = _as_dict(resolve_ref(self._document, content[media_key])) if media_key else {}
-        body = self._body(media, preference.example, status, media_key, rng, dynamic)
+        body, schema = self._body(media, preference.example, status, media_key, rng, dynamic)
         headers = self._headers(response, status, rng, dynamic)
-        answer = StaticAnswer(status, media_type, body, headers)
+        answer = StaticAnswer(status, media_type, body, headers, schema)
         if cacheable:
             self._cache[cache_key] = answer
         return answer
@@ -106,7 +113,54 @@ class StaticResponder:
         for key in (str(code), f"{code // 100}XX", "default"):
             if key in self._responses:
                 return code, key
-        raise self._no_response(f"status {code}")
+        declared = ", ".join(self._responses) or "none"
+        # A client asked for what the document lacks: a 404, as Prism answers it.
+        raise ApiError(
+            kind="notFound", status=404, code="NOT_FOUND",
+            detail=f"Requested status code {code} is not defined in the document for "
+                   f"{self._operation_id} (declared: {declared}).",
+        )
+
+    def error_answer(self, statuses: tuple[int, ...], preference: Preference,
+                     accept: str = "*/*", fill: Callable[[int], dict[str, Any]] | None = None
+                     ) -> StaticAnswer | None:
+        """The document's own answer for an invalid request, or None where it declares none.
+
+        `statuses` in order of preference (Prism's 422 then 400 for a failed validation): the
+        first declared exactly, else a range (`4XX`) of one, else `default`, answered with the
+        first status. A named example is used only where the request also asked for that status
+        (as in Prism); a media type that `Accept` refuses is answered anyway (the error matters
+        more than the negotiation). Where the body would be generated, `fill(status)` (the
+        mock's own account of the error, for the status answered) is answered instead if the
+        schema accepts it, else laid over the generated object's members of the same names
+        (`message` takes `detail`) if that is accepted: a client then reads what went wrong
+        where the document says it is.
+        """
+        found = self._error_status(statuses)
+        if found is None:
+            return None
+        example = preference.example if preference.code == found else None
+        asked = Preference(code=found, example=example, dynamic=preference.dynamic,
+                           seed=preference.seed)
+        try:
+            answer = self.answer(asked, accept)
+        except ApiError as error:
+            if error.kind != "notAcceptable":
+                raise
+            answer = self.answer(asked, "*/*")
+        if fill is None or answer.schema is None:
+            return answer
+        body = _filled(self._document, answer.schema, answer.body, fill(answer.status))
+        return StaticAnswer(answer.status, answer.media_type, body, answer.headers)
+
+    def _error_status(self, statuses: tuple[int, ...]) -> int | None:
+        for status in statuses:
+            if str(status) in self._responses:
+                return status
+        for status in statuses:
+            if f"{status // 100}XX" in self._responses:
+                return status
+        return statuses[0] if statuses and "default" in self._responses else None
 
     def _no_response(self, what: str) -> ApiError:
         declared = ", ".join(self._responses) or "none"
@@ -149,25 +203,29 @@ class StaticResponder:
         return random.Random(salt)  # a str seed is hashed with SHA-512: stable across runs
 
     def _body(self, media: dict[str, Any], name: str | None, status: int, media_key: str | None,
-              rng: random.Random, dynamic: bool) -> Any:
+              rng: random.Random, dynamic: bool) -> tuple[Any, Any]:
+        """(the body, the schema it was generated from or None)."""
         if name is not None:
-            return self._named_example(media, name, status, media_key)
-        if not dynamic:
+            return self._named_example(media, name, status, media_key), None
+        schema = media.get("schema")
+        if not dynamic or schema is None:
+            # Without a schema there is nothing to generate: the example is the only data.
             found = _documented_example(self._document, media)
             if found is not _MISSING:
-                return copy_json(found)
-        schema = media.get("schema")
+                return copy_json(found), None
         if schema is None:
-            return None
-        return self._generated(schema, rng, dynamic, f"the {status} body")
+            # nothing documented: an empty body, never a made-up `null`
+            return (b"" if media_key else None), None
+        return self._generated(schema, rng, dynamic, f"the {status} body"), schema
 
     def _named_example(self, media: dict[str, Any], name: str, status: int,
                        media_key: str | None) -> Any:
         examples = _as_dict(media.get("examples"))
         if name not in examples:
             available = ", ".join(examples) or "none"
+            # What the document lacks, as Prism answers it: a 404 that names what exists.
             raise ApiError(
-                kind="badRequest", field="Prefer", pointer="/header/Prefer",
+                kind="notFound", status=404, code="NOT_FOUND",
                 detail=f'No example named "{name}" in the {status} response of '
                        f"{self._operation_id} ({media_key or 'no body'}); available: {available}.",
             )
@@ -219,6 +277,40 @@ class StaticResponder:
 
 
 _MISSING: Any = object()
+# Members of documented error shapes that say what `fill` (problem+json) says by another name.
+_FILL_ALIASES = {"message": "detail", "error": "title", "code": "status", "statusCode": "status"}
+
+
+def _fill_value(name: str, fill: dict[str, Any]) -> Any:
+    """What `fill` says for a member called `name`: its own, or an alias's (a `message`
+    also says where, since nothing else in such a shape may)."""
+    if name in fill:
+        return fill[name]
+    source = _FILL_ALIASES.get(name)
+    if source is None or source not in fill:
+        return _MISSING
+    value = fill[source]
+    pointer = fill.get("pointer")
+    if source == "detail" and pointer and pointer not in str(value):
+        return f"{value} (at {pointer})"
+    return value
+
+
+def _filled(document: dict[str, Any], schema: Any, generated: Any, fill: dict[str, Any]) -> Any:
+    """`fill` where the schema accepts it, else the generated object with the members `fill`
+    also has (or their aliases) taken from it where that is accepted, else `generated`."""
+    candidates: list[Any] = [fill]
+    if isinstance(generated, dict):
+        overlay = dict(generated)
+        for name in generated:
+            value = _fill_value(name, fill)
+            if value is not _MISSING:
+                overlay[name] = value
+        candidates.append(overlay)
+    for candidate in candidates:
+        if conforms(candidate, schema, document, direction="response"):
+            return candidate
+    return generated
 
 
 def _documented_example(document: dict[str, Any], holder: dict[str, Any]) -> Any:

@@ -28,7 +28,7 @@ from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
 from mockserver.behaviours.pagination import PaginationSpec
 from mockserver.behaviours.partition import Partition
 from mockserver.behaviours.paths import ResourcePaths
-from mockserver.behaviours.prefer import parse_prefer
+from mockserver.behaviours.prefer import preference_of
 from mockserver.behaviours.representation import (
     PlainRepresentation,
     Representation,
@@ -103,7 +103,7 @@ class StaticHandler:
     responder: StaticResponder
 
     def __call__(self, call: Call) -> Outcome:
-        preference = parse_prefer(call.request.header("prefer"))
+        preference = preference_of(call.request)
         answer = self.responder.answer(preference, accept=call.request.header("accept") or "*/*")
         return BodyOutcome(
             answer.body, answer.status, answer.media_type, tuple(answer.headers.items())

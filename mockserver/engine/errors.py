@@ -33,6 +33,11 @@ class ErrorRenderer:
         self._item: Any = (config or {}).get("item")
         self._codes: dict[str, str] = dict((config or {}).get("codes", {}))
 
+    @property
+    def own_shape(self) -> bool:
+        """Whether the contract declares its error shapes (then they answer every error)."""
+        return bool(self._templates)
+
     def render(self, error: ApiError, request: Request) -> Response:
         """The response for `error` raised while handling `request`."""
         values = self._values(error, request)
@@ -81,8 +86,20 @@ class ErrorRenderer:
             "mediaType": request.content_type,
         }
 
+    def problem(self, error: ApiError, request: Request, status: int | None = None
+                ) -> dict[str, Any]:
+        """The problem+json body of `error` (what `render` answers without templates), as
+        answered with `status` where that is another (a document's 422 for a failed check)."""
+        violations = getattr(error, "violations", None)
+        if status is not None and status != error.status:
+            kind = _KIND_OF_STATUS.get(status, error.kind)
+            error = ApiError(kind, error.detail, error.field, error.pointer, error.code,
+                             status=status)
+        return self._problem(error, request, self._values(error, request), violations)
+
     @staticmethod
-    def _problem(error: ApiError, request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    def _problem(error: ApiError, request: Request, values: dict[str, Any],
+                 violations: list[Any] | None = None) -> dict[str, Any]:
         problem: dict[str, Any] = {
             "type": PROBLEM_TYPE_BASE + error.kind,
             "title": error.title,
@@ -93,7 +110,8 @@ class ErrorRenderer:
         if error.pointer:
             problem["pointer"] = error.pointer
         # A path that names nothing (a 404) says why as `reasons` (engine.validation).
-        violations = getattr(error, "violations", None) or getattr(error, "reasons", None)
+        violations = (violations or getattr(error, "violations", None)
+                      or getattr(error, "reasons", None))
         if violations:
             problem["errors"] = [{"pointer": v.pointer, "detail": v.message} for v in violations]
         return problem
@@ -118,6 +136,9 @@ def merge_bodies(first: Any, second: Any) -> Any:
     if isinstance(first, list) and isinstance(second, list):
         return [*first, *(v for v in second if v not in first)]
     return first
+# The kind a problem is of when a document's response answers an error with another status.
+_KIND_OF_STATUS = {400: "badRequest", 404: "notFound", 415: "unsupportedMediaType",
+                   422: "unprocessable"}
 _CAPITAL = re.compile(r"(?<!^)([A-Z])")
 
 

@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote
 
 import orjson
 
+from mockserver.behaviours.prefer import CONTROL_PARAMETERS
 from mockserver.core.exchange import Request
 from mockserver.core.pointers import escape
 from mockserver.core.styles import DEFAULT_STYLE, default_explode, serialise_pairs, serialise_text
@@ -210,6 +211,7 @@ class ParameterReader:
             for name, values in grouped.items()
             if name not in self._declared_query and not name.startswith(self._deep_prefixes)
             and not self._spread_takes(name)
+            and name not in CONTROL_PARAMETERS  # the mock's own controls, not the operation's
         }
         return declared, extra
 

@@ -31,7 +31,7 @@ from mockserver.behaviours.outcomes import (
     Outcome,
     RecordOutcome,
 )
-from mockserver.behaviours.prefer import parse_prefer
+from mockserver.behaviours.prefer import asks_for_answer, preference_of
 from mockserver.behaviours.static import negotiate
 from mockserver.behaviours.store import Record
 from mockserver.core.clock import Clock
@@ -48,6 +48,7 @@ from mockserver.engine.options import EngineOptions
 from mockserver.engine.response_check import ResponseChecker
 from mockserver.engine.routing import Redirect, RouteMatch
 from mockserver.engine.validation import PathMismatch, ValidationFailed, ValidInput
+from mockserver.engine.violations import request_items, violation_item, violations_header
 
 access_log = logging.getLogger("specmock.access")
 log = logging.getLogger("specmock")
@@ -56,6 +57,14 @@ log = logging.getLogger("specmock")
 ROUTE_CACHE_SIZE = 4096
 # How many (record, base URL) pairs keep their encoded body remembered (oldest forgotten first).
 RECORD_BODY_CACHE_SIZE = 4096
+# The statuses whose documented response answers an invalid request, in the order they are
+# looked for (behaviours/static.py `error_answer`): a failed check as Prism looks (422, then
+# 400), a body of an undeclared media type only by a declared 415.
+_DOCUMENTED_ERRORS: dict[str, tuple[int, ...]] = {
+    "badRequest": (422, 400),
+    "unsupportedMediaType": (415,),
+    "notFound": (404,),  # a path value that fits no parameter schema names no resource
+}
 _INFO = logging.INFO
 _ACCESS_FORMAT = '%s "%s %s%s" %d %.1fms%s'
 """client "METHOD path?query" status time, and for a 4xx ` - why` (engine/access.py)."""
@@ -175,14 +184,21 @@ class Pipeline:
             # After authentication (a refused caller is not counted), before the body is read
             # (a request the body parser would refuse still counts), as DRF orders them.
             self.contract.throttle.check(request.method, request.client, _user_of(principal))
-        inputs = self._validate(operation, dict(match.params), request)
-        if "prefer" not in request.headers and "__" not in request.query_string:
-            # A request for a documented answer (`Prefer: code=`, Prism's `__code=`) is
-            # answered statically, which negotiates the status it is asked for.
-            self._refuse_unacceptable(operation, request.headers.get("accept", ""))
-        call = Call(request, inputs.path, inputs.query, inputs.body, principal)
-        outcome = self._run(operation, call)
-        response = self._encode(operation, outcome, request)
+        try:
+            inputs = self._validate(operation, dict(match.params), request)
+        except ApiError as error:
+            documented = self._invalid(operation, request, error)
+            if documented is None:
+                raise  # here, not in the helper: its frame would keep the request alive
+            response = documented
+        else:
+            if "prefer" not in request.headers and "__" not in request.query_string:
+                # A request for a documented answer (`Prefer: code=`, Prism's `__code=`) is
+                # answered statically, which negotiates the status it is asked for.
+                self._refuse_unacceptable(operation, request.headers.get("accept", ""))
+            call = Call(request, inputs.path, inputs.query, inputs.body, principal)
+            outcome = self._run(operation, call)
+            response = self._encode(operation, outcome, request)
         if self.checker is not None:
             self.checker.check(operation, response)
         if head_only:
@@ -230,15 +246,50 @@ class Pipeline:
             return operation.validator.validate(params, request)
         except ValidationFailed as failure:
             if failure.violations and all(v.location == "path" for v in failure.violations):
-                raise PathMismatch("notFound", NOT_FOUND, reasons=failure.violations) from None
+                header = violations_header(request_items(failure.violations))
+                raise PathMismatch("notFound", NOT_FOUND, headers=[header],
+                                   reasons=failure.violations) from None
             raise
+
+    def _invalid(self, operation: Operation, request: Request, error: ApiError
+                 ) -> Response | None:
+        """The answer to a request that fails validation: the document's own response for it
+        where the document has one (a failed check: 422, else 400, else a `4XX` range or
+        `default`, as Prism looks for them; a refused media type: 415), its
+        violations also in the `sl-violations` header. A contract that declares its error
+        shapes (`x-specmock.errors` templates) keeps them; a path value that fits no
+        parameter schema is a 404, the document's where it declares one; without either,
+        problem+json:
+        None, the error is to be rendered as such (with the header added)."""
+        violations = getattr(error, "violations", None) or []
+        if violations:
+            error.headers = [*error.headers, violations_header(request_items(violations))]
+        elif error.kind == "unsupportedMediaType":
+            refused = violation_item("request", "/header/content-type", "mediaType", error.detail)
+            error.headers = [*error.headers, violations_header([refused])]
+        documented = error.body is None and (violations or error.kind != "badRequest")
+        statuses = _DOCUMENTED_ERRORS.get(error.kind) if documented else None
+        if statuses is None or self.contract.errors.own_shape:
+            return None
+        def own(status: int) -> dict[str, Any]:
+            return self.contract.errors.problem(error, request, status)
+
+        answer = operation.static.error_answer(
+            statuses, preference_of(request), request.header("accept") or "*/*", own)
+        if answer is None:
+            return None
+        outcome = BodyOutcome(answer.body, answer.status, answer.media_type,
+                              tuple(answer.headers.items()))
+        response = self._encode(operation, outcome, request)
+        response.headers.extend(error.headers)
+        return response
 
     @staticmethod
     def _run(operation: Operation, call: Call) -> Outcome:
-        """The declared behaviour, unless `Prefer` asks for a documented response (as in Prism)."""
-        prefer = call.request.headers.get("prefer")
-        if prefer and not isinstance(operation.handler, StaticHandler):
-            preference = parse_prefer(prefer)
+        """The declared behaviour, unless `Prefer` (or `__code`, `__example`) asks for a
+        documented response (as in Prism)."""
+        if asks_for_answer(call.request) and not isinstance(operation.handler, StaticHandler):
+            preference = preference_of(call.request)
             if preference.code is not None or preference.example is not None:
                 return StaticHandler(operation.static)(call)
         return operation.handler(call)

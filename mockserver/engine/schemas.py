@@ -91,7 +91,8 @@ def _located(error: Any, root: Any = None) -> list[SchemaError]:
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
         return [SchemaError((*path, str(kind.property)), brief(error.message), "required")]
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
-        return [SchemaError((*path, name), brief(f'Property "{name}" is not allowed'))
+        return [SchemaError((*path, name), brief(f'Property "{name}" is not allowed'),
+                            "additionalProperties")
                 for name in kind.unexpected]
     name = type(kind).__name__
     keyword = name[:1].lower() + name[1:]

@@ -333,7 +333,7 @@ def _violation(error: SchemaError, message: str, messages: dict[str, str],
         inner = pointer_of(error.path[2:])
         where = f" at {inner}" if inner else ""
         message = f"{spec.place}{where}: {message}{spec.advice()}."
-    return Violation(location, name, pointer_of(error.path), message)
+    return Violation(location, name, pointer_of(error.path), message, error.keyword)
 
 
 def _message(error: SchemaError, messages: dict[str, str] | None,

@@ -19,7 +19,6 @@ specmock upstream's admin API (reset, clock, faults) stays reachable through the
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import zlib
@@ -34,13 +33,13 @@ import orjson
 from mockserver.core.exchange import Request, Response
 from mockserver.core.problems import ApiError
 from mockserver.engine.compile import Operation
+from mockserver.engine.violations import VIOLATIONS_HEADER, violations_header
 from mockserver.http.asgi import Receive, Scope, Send, request_from_parts
 from mockserver.proxy.checks import ContractChecks, Finding
 from mockserver.proxy.record import Recorder
 from mockserver.proxy.report import Exchange, ProxyReport
 
 log = logging.getLogger("specmock.proxy")
-VIOLATIONS_HEADER = "sl-violations"
 ADMIN_PREFIX = "/__specmock/proxy/"
 UPSTREAM_ADMIN_PREFIX = "/__specmock/"
 # Hop-by-hop headers (RFC 9110 7.6.1) and those the client library sets itself.
@@ -48,7 +47,6 @@ _HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
     "transfer-encoding", "upgrade", "host", "content-length", "expect",
 })
-_MAX_HEADER = 8192  # bytes of the violations header; the journal has them all
 # What the client library would add to a forwarded request unless told not to.
 _NO_AUTO_HEADERS = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
 _UPSTREAM_ERRORS = (aiohttp.ClientError, TimeoutError)
@@ -339,12 +337,10 @@ def _length_of(upstream: aiohttp.ClientResponse) -> list[tuple[str, str]]:
 
 def _with_findings(response: Response, findings: list[Finding]) -> Response:
     if findings:
-        items = [f.as_header_item() for f in findings]
-        value = json.dumps(items, ensure_ascii=True, separators=(",", ":"))
-        while len(value) > _MAX_HEADER and len(items) > 1:
-            items = items[: len(items) // 2]
-            value = json.dumps(items, ensure_ascii=True, separators=(",", ":"))
-        response.headers.append((VIOLATIONS_HEADER, value))
+        # An upstream mock's own header says less than the proxy's findings (which hold the
+        # request's violations too): one header, the proxy's.
+        response.headers = [h for h in response.headers if h[0].lower() != VIOLATIONS_HEADER]
+        response.headers.append(violations_header([f.as_header_item() for f in findings]))
     return response
 
 

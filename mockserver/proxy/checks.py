@@ -19,6 +19,7 @@ from mockserver.engine.compile import Operation
 from mockserver.engine.response_check import ResponseChecker
 from mockserver.engine.routing import Redirect, RouteMatch
 from mockserver.engine.validation import ValidationFailed
+from mockserver.engine.violations import violation_item
 
 _CREDENTIAL_HEADERS = ("authorization", "cookie", "x-api-key")
 
@@ -41,9 +42,7 @@ class Finding:
     def as_header_item(self) -> dict[str, Any]:
         """The finding as an item of the `sl-violations` header (Prism's fields, plus rule)."""
         side = self.rule.split(".", 1)[0]
-        location = [side, *[t for t in self.pointer.split("/") if t]]
-        return {"rule": self.rule, "location": location, "severity": "Error",
-                "code": self.rule, "message": self.message}
+        return violation_item(side, self.pointer, self.rule, self.message, rule=self.rule)
 
 
 class ContractChecks:

@@ -1,4 +1,5 @@
-"""Parsing the `Prefer` header (Prism's `code`, `example`, `dynamic`, plus `seed`)."""
+"""Parsing the `Prefer` header (Prism's `code`, `example`, `dynamic`, plus `seed`) and the same
+controls as query parameters (`__code`, `__example`, `__dynamic`, `__seed`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.prefer import Preference, parse_prefer
+from mockserver.behaviours.prefer import (
+    Preference,
+    asks_for_answer,
+    parse_prefer,
+    preference_of,
+    request_preference,
+)
+from mockserver.core.exchange import Request
 from mockserver.core.problems import ApiError
 
 
@@ -123,3 +131,66 @@ def test_any_well_formed_header_round_trips(code: int, seed: int, name: str, dyn
     preference = parse_prefer(header)
     # Then the values come back unchanged
     assert preference == Preference(code=code, example=name, dynamic=dynamic, seed=seed)
+
+
+# --- the same controls as query parameters (Prism's `__code`, `__example`, ...) ----------------
+
+
+def test_query_controls_are_read_like_the_header() -> None:
+    # Given Prism's query-parameter controls
+    query = [("__code", "404"), ("__example", "tom"), ("__dynamic", "true"), ("__seed", "7")]
+    # When the request's preferences are read
+    preference = request_preference(None, query)
+    # Then each has the meaning of its header form
+    assert preference == Preference(code=404, example="tom", dynamic=True, seed=7)
+
+
+def test_the_header_wins_name_by_name_over_the_query() -> None:
+    # Given a header asking for a code and a query asking for a code and a seed
+    query = [("__code", "500"), ("__seed", "3")]
+    # When the request's preferences are read
+    preference = request_preference("code=404", query)
+    # Then the header's code and the query's seed count
+    assert (preference.code, preference.seed) == (404, 3)
+
+
+def test_other_query_parameters_are_no_controls() -> None:
+    # Given query parameters of the operation (and one that only looks like a control)
+    query = [("limit", "5"), ("code", "404"), ("__other", "1")]
+    # When the request's preferences are read
+    # Then nothing is preferred
+    assert request_preference(None, query) == Preference()
+
+
+def test_a_bare_dynamic_query_parameter_means_true() -> None:
+    # Given `?__dynamic` without a value
+    # When the request's preferences are read
+    # Then dynamic data is asked for
+    assert request_preference(None, [("__dynamic", "")]).dynamic is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("__code", "abc"), ("__code", "99"), ("__dynamic", "maybe"),
+                        ("__seed", "x"), ("__example", "")]
+)
+def test_a_malformed_query_control_is_a_bad_request_naming_the_parameter(
+    name: str, value: str
+) -> None:
+    # Given a control query parameter whose value cannot mean what its name asks
+    # When the request's preferences are read
+    with pytest.raises(ApiError) as caught:
+        request_preference(None, [(name, value)])
+    # Then a 400 names the parameter and points at it
+    error = caught.value
+    assert (error.status, error.field, error.pointer) == (400, name, f"/query/{name}")
+    assert error.detail.startswith(name)
+
+
+def test_controls_are_read_from_a_request() -> None:
+    # Given a request with a control in its query string and another in its Prefer header
+    request = Request("GET", "/pets/1", "__code=404&limit=2", {"prefer": "dynamic=true"})
+    # When its preferences are read
+    # Then both count, and the request is known to ask for an answer
+    assert preference_of(request) == Preference(code=404, dynamic=True)
+    assert asks_for_answer(request)
+    assert not asks_for_answer(Request("GET", "/pets/1", "limit=2"))

@@ -159,17 +159,19 @@ def test_a_preferred_code_falls_back_to_its_range_then_to_default() -> None:
     assert (unavailable.status, unavailable.body) == (503, {"detail": "other"})
 
 
-def test_an_undeclared_code_is_a_500_naming_the_operation() -> None:
+def test_an_undeclared_code_is_a_404_naming_the_operation_and_what_exists() -> None:
     # Given an operation declaring only 200
     pets = responder({"200": described(JSON_PET)})
     # When code=404 is preferred
     with pytest.raises(ApiError) as caught:
         pets.answer(Preference(code=404))
-    # Then Prism's NO_RESPONSE_DEFINED 500 says which status and operation
+    # Then, as Prism answers a status the document lacks, a 404 says which status and operation
+    # and what is declared
     error = caught.value
-    assert (error.kind, error.status, error.code) == ("serverError", 500, "NO_RESPONSE_DEFINED")
-    assert "status 404" in error.detail
+    assert (error.kind, error.status, error.code) == ("notFound", 404, "NOT_FOUND")
+    assert "status code 404" in error.detail
     assert "getPet" in error.detail
+    assert "declared: 200" in error.detail
 
 
 # --- media type -----------------------------------------------------------------------------------
@@ -288,7 +290,7 @@ def test_a_named_example_is_answered() -> None:
     assert answer.body == {"id": 1, "name": "Rex"}
 
 
-def test_an_unknown_example_is_a_bad_request_naming_the_available_ones() -> None:
+def test_an_unknown_example_is_a_404_naming_the_available_ones() -> None:
     # Given two named examples
     pets = responder(
         {
@@ -300,9 +302,9 @@ def test_an_unknown_example_is_a_bad_request_naming_the_available_ones() -> None
     # When an unknown name is preferred
     with pytest.raises(ApiError) as caught:
         pets.answer(Preference(example="felix"))
-    # Then a 400 about the Prefer header lists them
+    # Then a 404 (what the document lacks, as Prism answers it) lists them
     error = caught.value
-    assert (error.status, error.field, error.pointer) == (400, "Prefer", "/header/Prefer")
+    assert (error.kind, error.status) == ("notFound", 404)
     assert "felix" in error.detail
     assert "fido, rex" in error.detail
 
