@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.suites_support.schemas import find_placeholder, resolve_refs
+from mockserver.suites_support.security import Requirement, read_requirements
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _PARAMETER = re.compile(r"\{([^{}/]+)\}")
@@ -54,6 +55,8 @@ class Operation:
     responses: Mapping[str, Mapping[str, Any]] = field(repr=False)
     security: Security
     security_schemes: tuple[str, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    """The effective `security` alternatives, each scheme with where its credential goes."""
 
     @property
     def label(self) -> str:
@@ -332,6 +335,12 @@ class ContractModel:
         )
 
     @property
+    def verifies_credentials(self) -> bool:
+        """Whether the contract declares what credentials are checked against (a token
+        endpoint or users); without, a specmock checks credentials for presence and form."""
+        return self.token is not None or bool(self.users)
+
+    @property
     def siren(self) -> bool:
         """Whether every resource and error is a Siren entity."""
         return self.representation == "siren"
@@ -431,6 +440,7 @@ def _operation(
         responses=resolve_refs(document, raw.get("responses") or {}),
         security=kind,
         security_schemes=names,
+        requirements=read_requirements(security, schemes),
     )
 
 
