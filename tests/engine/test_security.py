@@ -154,6 +154,6 @@ def test_requirements_name_the_declared_place_of_each_key() -> None:
 
 
 def test_an_undeclared_scheme_name_cannot_be_checked_and_lets_the_request_through() -> None:
-    """Given a requirement naming no declared scheme (lint reports it), then the mock does not
+    """Given a requirement naming no declared scheme, then the mock does not
     refuse what it cannot judge."""
     assert get([{"nowhere": []}]).status == 200
