@@ -160,3 +160,38 @@ def test_a_deployment_that_accepts_any_key_fails_once_a_key_is_given(tmp_path: P
     failure = run.failure_of("GET /events/{eventId}")
     assert failure is not None, run.output
     assert "invalid authentication" in failure.message
+
+
+LOCKERS = ROOT / "tests" / "e2e" / "corpus" / "security-http-schemes" / "openapi.yaml"
+
+
+class AcceptsAnyBearer(Breaker):
+    """Any Authorization header that starts with Bearer is replaced by a well-formed one."""
+
+    rule = "bearer credentials of any form accepted"
+
+    def broken(self, request: Request, operation: Operation | None) -> Response:
+        headers = dict(request.headers)
+        if headers.get("authorization", "").startswith("Bearer"):
+            headers["authorization"] = "Bearer well-formed"
+        return self.engine.handle(Request(request.method, request.path, request.query_string,
+                                          headers, request.body, request.base_url,
+                                          request.client))
+
+
+@pytest.mark.slow
+def test_the_auth_suite_holds_a_plain_document_to_the_bearer_form(tmp_path: Path) -> None:
+    """Given the mock of a document with a bearer scheme and no token endpoint, then the auth
+    suite's malformed-token checks run and pass; a server that accepts a bearer of any form
+    fails them."""
+    select = ("-k", "malformed or garbage")
+    with served(Breaker(str(LOCKERS))) as url:
+        good = run_suites(url, str(LOCKERS), ["test_auth.py"], tmp_path / "good.xml", *select)
+    ran = [o for o in good.outcomes if not o.skipped]
+    assert good.returncode == 0, good.output
+    assert len(ran) == 2, good.output
+    with served(AcceptsAnyBearer(str(LOCKERS))) as url:
+        bad = run_suites(url, str(LOCKERS), ["test_auth.py"], tmp_path / "bad.xml", *select)
+    failure = bad.failure_of("malformed")
+    assert failure is not None, bad.output
+    assert "a bearer token that is malformed is refused" in failure.message
