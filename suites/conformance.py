@@ -286,7 +286,7 @@ def without_credentials(case: Any, sent: Sent) -> Any:
 
 
 def status_code_conformance_authenticated(ctx: Any, response: Any, case: Any) -> bool | None:
-    """schemathesis's `status_code_conformance`, except for the 401 (or 403) of an operation
+    """`status_code_conformance_of_refusals`, except for the 401 (or 403) of an operation
     whose credentials the run lacks: the refusal its `security` asks for, whether or not the
     document lists the status. It is noted with the option that would give them."""
     run = run_of(case)
@@ -295,8 +295,7 @@ def status_code_conformance_authenticated(ctx: Any, response: Any, case: Any) ->
         if why is not None:
             run.note(f"not exercised past authentication: {why}")
             return None
-    result: bool | None = status_code_conformance(ctx, response, case)
-    return result
+    return status_code_conformance_of_refusals(ctx, response, case)
 
 
 def lacking_credentials(case: Any) -> str | None:
@@ -418,6 +417,39 @@ def use_after_free_but_options(ctx: Any, response: Any, case: Any) -> bool | Non
     if case.operation.method.upper() == "OPTIONS":
         return None
     result: bool | None = use_after_free(ctx, response, case)
+    return result
+
+
+def is_negative(case: Any) -> bool:
+    """Whether schemathesis generated this case to break the schema somewhere."""
+    meta = case.meta
+    if meta is None:
+        return False
+    return bool(meta.generation.mode.is_negative) or any(
+        info.mode.is_negative for info in meta.components.values()
+    )
+
+
+def status_code_conformance_of_refusals(ctx: Any, response: Any, case: Any) -> bool | None:
+    """schemathesis's `status_code_conformance`, except for a client error that refuses a
+    request schemathesis made invalid on purpose: many documents (vendors' among them) declare
+    only their successes, and a server that answers such a request 400, 404 or 422 does what
+    it should; the document is what lacks the status. That case is noted as a warning. A
+    valid request answered with an undocumented status still fails."""
+    if is_negative(case) and 400 <= response.status_code < 500:
+        documented = case.operation.responses.status_codes
+        if "default" not in documented and not any(
+            str(code).upper() in {str(response.status_code), "4XX"} for code in documented
+        ):
+            warnings.warn(
+                ContractWarning(
+                    f"not a contract rule, noted: {case.operation.label} refused invalid input "
+                    f"with {response.status_code}, a status the document does not declare"
+                ),
+                stacklevel=1,
+            )
+            return None
+    result: bool | None = status_code_conformance(ctx, response, case)
     return result
 
 
