@@ -1,6 +1,7 @@
 """`specmock test`: run the contract suites, as a product of their own.
 
     specmock test --contract NAME|PATH... [--target URL] [--username U] [--password P]
+                  [--header 'Name: value']...
                   [--token-ttl S] [--token-budget N] [--suite NAME]... [--profile ci|thorough]
                   [--max-examples N] [--seed N] [--workers N] [--junitxml PATH]
                   [-- PYTEST ARGS...]
@@ -68,6 +69,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--target", help="base URL of the deployment (default: the bundled mock)")
     p.add_argument("--username", help="login for the contract's token endpoint")
     p.add_argument("--password", help="password for the contract's token endpoint")
+    p.add_argument("--header", action="append",
+                   help="'Name: value' sent where a security scheme wants it (API key, "
+                   "`Authorization: Bearer ...`); repeatable (or $SPECMOCK_HEADERS)")
     p.add_argument("--token-ttl", help="seconds the target's access tokens live")
     p.add_argument("--token-budget", help="most token requests the run may make")
     p.add_argument("--suite", action="append", choices=SUITE_NAMES, help="run only these")
@@ -105,6 +109,8 @@ def pytest_args(argv: Sequence[str]) -> list[str]:
         args += ["-p", "xdist.plugin", "-n", str(options.workers)]
     for contract in options.contract or []:
         args += ["--contract", contract]
+    for header in options.header or []:
+        args += ["--header", header]
     for name in ("target", "username", "password", "token_ttl", "token_budget", "junitxml"):
         value = getattr(options, name)
         if value is not None:

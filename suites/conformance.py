@@ -1,11 +1,15 @@
 """schemathesis, configured from the contract: its schema, per-operation checks, and an auth
-provider that logs in through the contract's token endpoint and refreshes on 401.
+provider that logs in through the contract's token endpoint and refreshes on 401, or, for a
+document without one, sends the credentials each operation's security wants (suites.credentials).
 
 Operations whose collection declares business rules (references, unique fields, JSON files,
 client ids) may refuse schema-valid data with 400 or 409; for exactly those, schemathesis's
 `positive_data_acceptance` check accepts those statuses too (mockserver.conformance). Every
-other check keeps its defaults, with one correction: `negative_data_rejection` judges a multipart
-file part as the binary string the schema declares (see `negative_data_rejection_with_files`).
+other check keeps its defaults, with corrections: `negative_data_rejection` judges a multipart
+file part as the binary string the schema declares (see `negative_data_rejection_with_files`);
+on a target that checks credentials for presence and form only, `ignored_auth` asks only that a
+request without credentials is refused (`ignored_auth_as_checkable`); an operation whose
+credentials the run lacks is skipped with the option to give (`lacking_credentials`).
 """
 
 from __future__ import annotations
@@ -14,14 +18,19 @@ import base64
 import copy
 import re
 import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.openapi.checks import AuthScenario
+from schemathesis.specs.openapi._auth_retry import get_security_parameters, remove_auth, send_probe
 from schemathesis.specs.openapi.checks import (
+    _raise_no_auth_error,
     content_type_conformance,
+    ignored_auth,
     negative_data_rejection,
     status_code_conformance,
     use_after_free,
@@ -35,7 +44,9 @@ from mockserver.core.pointers import escape
 from mockserver.suites_support import ContractModel, Operation, Security
 from suites.client import ApiClient
 from suites.context import ContractRef, SuiteSession
+from suites.credentials import Sent, Wallet
 from suites.expect import ContractWarning
+from suites.target import Target
 
 TOKEN_ACTIONS = ("issueToken", "refreshToken")
 
@@ -50,6 +61,7 @@ def build_schema(contract: ContractRef, session: SuiteSession) -> Any:
     OpenAPI links between each collection's operations for stateful sequences."""
     document = with_format_bounds(with_links(contract.model))
     schema = schemathesis.openapi.from_dict(document, config=schemathesis_config(document))
+    RUNS[id(schema.raw_schema)] = AuthRun(contract, session, schema.raw_schema)
     schema.auth()(auth_provider(contract, session))
     budgeted = budgeted_operations(contract.model) if session.ledger(contract).budget else []
     return schema.exclude(operation_id=budgeted) if budgeted else schema
@@ -134,6 +146,71 @@ def id_pointer(model: ContractModel, id_field: str, *, listing: bool) -> str:
     return f"/0/{field}" if listing else f"/{field}"
 
 
+@dataclass
+class AuthRun:
+    """How one contract's run authenticates the operations of a document without a token
+    endpoint: with what the user gave, or made-up credentials on a target that checks only
+    their presence and form (a specmock serving a document that declares nothing to verify
+    them against)."""
+
+    contract: ContractRef
+    session: SuiteSession
+    document: Any = field(repr=False)  # kept alive: its id is the key in RUNS
+    _wallet: Wallet | None = field(default=None, repr=False)
+    _noted: set[str] = field(default_factory=set, repr=False)
+
+    def note(self, message: str) -> None:
+        """Warn once per run with this message (each case would repeat it)."""
+        if message not in self._noted:
+            self._noted.add(message)
+            warnings.warn(ContractWarning(message), stacklevel=2)
+
+    @property
+    def wallet(self) -> Wallet:
+        """The run's credentials (the target is asked once whether it is a specmock)."""
+        if self._wallet is None:
+            endpoint = self.session.endpoint(self.contract)
+            form_only = (not self.contract.model.verifies_credentials
+                         and Target(self.contract, endpoint).has_admin)
+            self._wallet = Wallet(self.session.options.headers, endpoint.credentials, form_only)
+        return self._wallet
+
+    def lacking(self, operation: Operation | None) -> str | None:
+        """Why the run cannot authenticate `operation` (None: it can, or needs nothing)."""
+        if operation is None or self.contract.model.token is not None:
+            return None
+        if self.wallet.for_operation(operation) is not None:
+            return None
+        wanted = " or ".join(
+            " and ".join(f"{s.name} ({_where(s.kind, s.location, s.parameter)})" for s in r)
+            for r in operation.requirements
+        )
+        return (f"{operation.label} needs credentials the run was not given: {wanted}; give "
+                "--header 'Name: value' (or --username/--password for Basic)")
+
+
+RUNS: dict[int, AuthRun] = {}
+"""Each schema's run, by the id of its document (checks find it from the case)."""
+
+
+def _where(kind: str, location: str, parameter: str) -> str:
+    if kind == "apiKey":
+        return f"{location} {parameter}"
+    return f"Authorization: {kind}"
+
+
+def run_of(case: Any) -> AuthRun | None:
+    """The run a case belongs to."""
+    return RUNS.get(id(case.operation.schema.raw_schema))
+
+
+def operation_of(run: AuthRun, case: Any) -> Operation | None:
+    """The contract model's operation of a case."""
+    method, path = case.operation.method.upper(), case.operation.path
+    return next((op for op in run.contract.model.operations
+                 if op.method == method and op.path == path), None)
+
+
 def auth_provider(contract: ContractRef, session: SuiteSession) -> type:
     """An auth provider class for schemathesis bound to one contract.
 
@@ -151,9 +228,10 @@ def auth_provider(contract: ContractRef, session: SuiteSession) -> type:
         def __init__(self) -> None:
             self.client: ApiClient | None = None
 
-        def get(self, case: Any, context: Any) -> str | None:
+        def get(self, case: Any, context: Any) -> Any:
             if model.token is None:
-                return None
+                run = RUNS.get(id(case.operation.schema.raw_schema))
+                return run.wallet if run is not None else None
             if self.client is None:
                 endpoint = session.endpoint(contract)
                 self.client = ApiClient(
@@ -165,8 +243,13 @@ def auth_provider(contract: ContractRef, session: SuiteSession) -> type:
                 self.client.ledger.stale = True  # asked again: the token was refused or is old
             return self.client.login().access
 
-        def set(self, case: Any, data: str | None, context: Any) -> None:
+        def set(self, case: Any, data: Any, context: Any) -> None:
             operation = by_route.get((case.operation.method.upper(), case.operation.path))
+            if isinstance(data, Wallet):
+                sent = data.for_operation(operation) if operation is not None else None
+                if sent is not None:
+                    send_credentials(case, sent)
+                return
             header = authorization(operation, data, session, contract)
             if header is not None:
                 case.headers = {**(case.headers or {}), "Authorization": header}
@@ -189,6 +272,73 @@ def authorization(
     if operation.security is Security.BEARER and token:
         return f"Bearer {token}"
     return None
+
+
+def send_credentials(case: Any, sent: Sent) -> None:
+    """Add an operation's credentials to a case (headers, query, cookies)."""
+    if sent.headers:
+        case.headers = {**(case.headers or {}), **sent.headers}
+    if sent.query:
+        case.query = {**(case.query or {}), **sent.query}
+    if sent.cookies:
+        case.cookies = {**(case.cookies or {}), **sent.cookies}
+
+
+def ignored_auth_as_checkable(ctx: Any, response: Any, case: Any) -> bool | None:
+    """schemathesis's `ignored_auth`, except on a target that checks credentials for presence
+    and form only: there a request without credentials must still be refused (401 or 403), but
+    invalid credentials of a valid form cannot be told from valid ones, since the contract
+    declares nothing to verify them against; that half is noted as a warning."""
+    run = run_of(case)
+    if run is None or run.contract.model.token is not None or not run.wallet.make_up:
+        result: bool | None = ignored_auth(ctx, response, case)
+        return result
+    operation = operation_of(run, case)
+    if (operation is None or not operation.requirements
+            or any(not r for r in operation.requirements) or not 200 <= response.status_code < 300
+            or not case._has_explicit_auth):
+        return None
+    sent = run.wallet.for_operation(operation)
+    without = without_credentials(case, sent or Sent())
+    probe = send_probe(ctx, case, without)
+    if probe.status_code not in (401, 403):
+        _raise_no_auth_error(probe, without, AuthScenario.NO_AUTH)
+    run.note(
+        f"not a contract rule, noted: {case.operation.label}: credentials of a valid form "
+        "are accepted whatever their value; the contract declares no token issuer or "
+        "users to verify them against (x-specmock.auth), so invalid ones are not probed"
+    )
+    return None
+
+
+def without_credentials(case: Any, sent: Sent) -> Any:
+    """A copy of the case without the declared security parameters and what the run sent."""
+    without = remove_auth(case, get_security_parameters(case.operation))
+    for container, names in ((without.headers, sent.headers), (without.query, sent.query),
+                             (without.cookies, sent.cookies)):
+        for name in names:
+            if isinstance(container, dict):
+                container.pop(name, None)
+    return without
+
+
+def status_code_conformance_authenticated(ctx: Any, response: Any, case: Any) -> bool | None:
+    """`status_code_conformance_of_refusals`, except for the 401 (or 403) of an operation
+    whose credentials the run lacks: the refusal its `security` asks for, whether or not the
+    document lists the status. It is noted with the option that would give them."""
+    run = run_of(case)
+    if response.status_code in (401, 403) and run is not None:
+        why = run.lacking(operation_of(run, case))
+        if why is not None:
+            run.note(f"not exercised past authentication: {why}")
+            return None
+    return status_code_conformance_of_refusals(ctx, response, case)
+
+
+def lacking_credentials(case: Any) -> str | None:
+    """Why the run cannot authenticate the case's operation (None: it can)."""
+    run = run_of(case)
+    return run.lacking(operation_of(run, case)) if run is not None else None
 
 
 def negative_data_rejection_with_files(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -414,13 +564,15 @@ FILE_AWARE_CHECKS: dict[str, Any] = {
         negative_data_rejection,
         content_type_conformance,
         use_after_free,
+        ignored_auth,
         status_code_conformance,
     ],
     "additional_checks": [
         negative_data_rejection_with_files,
         content_type_conformance_routed,
         use_after_free_but_options,
-        status_code_conformance_of_refusals,
+        ignored_auth_as_checkable,
+        status_code_conformance_authenticated,
     ],
 }
 """Keyword arguments for `call_and_validate`/`validate_response`: the built-in negative-data

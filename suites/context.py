@@ -2,8 +2,8 @@
 
 Options come from the command line or, for CI secrets, from environment variables
 (`SPECMOCK_CONTRACT`, `SPECMOCK_TARGET`, `SPECMOCK_USERNAME`, `SPECMOCK_PASSWORD`,
-`SPECMOCK_TOKEN_TTL`). Without a target, the bundled mock of each contract is started
-in-process (once per session) and its seed credentials are used.
+`SPECMOCK_TOKEN_TTL`, `SPECMOCK_HEADERS`). Without a target, the bundled mock of each contract
+is started in-process (once per session) and its seed credentials are used.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ ENV = {
     "password": "SPECMOCK_PASSWORD",
     "token_ttl": "SPECMOCK_TOKEN_TTL",
     "token_budget": "SPECMOCK_TOKEN_BUDGET",
+    "headers": "SPECMOCK_HEADERS",
 }
 
 
@@ -51,6 +52,9 @@ class SuiteOptions:
     password: str | None = None
     token_ttl: float | None = None
     token_budget: int | None = None
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # may hold secrets
+    """`--header 'Name: value'` (env SPECMOCK_HEADERS, one per line): credentials for
+    operations of a document without a token endpoint (API keys, bearer tokens)."""
 
     @classmethod
     def from_values(
@@ -62,6 +66,7 @@ class SuiteOptions:
         token_ttl: str | None,
         cwd: Path,
         token_budget: str | None = None,
+        headers: list[str] | None = None,
     ) -> SuiteOptions:
         """Merge option values (None: not given) with the environment and check them."""
         env = os.environ
@@ -71,6 +76,7 @@ class SuiteOptions:
             raise SuiteUsageError("--target needs --contract: which contract should it meet?")
         ttl = token_ttl or env.get(ENV["token_ttl"]) or None
         budget = token_budget or env.get(ENV["token_budget"]) or None
+        header_lines = headers or [h for h in env.get(ENV["headers"], "").splitlines() if h.strip()]
         return cls(
             contracts=tuple(_contract_path(v, cwd) for v in contract_values) or bundled_contracts(),
             target=target.rstrip("/") if target else None,
@@ -78,6 +84,7 @@ class SuiteOptions:
             password=password or env.get(ENV["password"]) or None,
             token_ttl=float(ttl) if ttl else None,
             token_budget=int(budget) if budget else None,
+            headers=tuple(parse_header(line) for line in header_lines),
         )
 
 
@@ -167,6 +174,14 @@ class SuiteSession:
             return Credentials(self.options.username, self.options.password)
         users = contract.model.users
         return Credentials(users[0].username, users[0].password) if users else None
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """`Name: value` as a pair; a `SuiteUsageError` naming the expected form otherwise."""
+    name, colon, value = text.partition(":")
+    if not colon or not name.strip() or any(c.isspace() for c in name.strip()):
+        raise SuiteUsageError(f"--header {text!r}: expected 'Name: value'")
+    return name.strip(), value.strip()
 
 
 def bundled_contracts() -> tuple[Path, ...]:

@@ -46,6 +46,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--username", help=f"login for the token endpoint (env {ENV['username']})")
     group.addoption("--password", help=f"password for the token endpoint (env {ENV['password']})")
     group.addoption(
+        "--header",
+        action="append",
+        help="'Name: value' sent where an operation's security scheme wants it (an API key "
+        "header, `Authorization: Bearer ...`), for documents without a token endpoint; "
+        f"repeatable (env {ENV['headers']}, one per line)",
+    )
+    group.addoption(
         "--token-ttl",
         help=f"seconds the target's access tokens live, if short enough to wait for "
         f"(env {ENV['token_ttl']})",
@@ -77,6 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
             config.getoption("token_ttl"),
             Path(config.invocation_params.dir),
             config.getoption("token_budget"),
+            config.getoption("header"),
         )
     except (SuiteUsageError, ValueError) as exc:
         raise pytest.UsageError(str(exc)) from None

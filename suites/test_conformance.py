@@ -18,7 +18,13 @@ import pytest
 from hypothesis import settings
 
 from suites import budget
-from suites.conformance import FILE_AWARE_CHECKS, budgeted_operations, build_schema, file_aware
+from suites.conformance import (
+    FILE_AWARE_CHECKS,
+    budgeted_operations,
+    build_schema,
+    file_aware,
+    lacking_credentials,
+)
 from suites.context import ContractRef
 from suites.plugin import current_session
 from suites.target import Target
@@ -35,7 +41,11 @@ def conformance_test(contract: ContractRef) -> Callable[..., None]:
     @pytest.mark.specmock_contract(contract.name)
     def test(case: Any, marked_target: Target) -> None:
         """Given any generated request for the operation (examples, boundaries, negative and
-        fuzzed data), when it is sent, then every schemathesis check passes."""
+        fuzzed data), when it is sent, then every schemathesis check passes. An operation whose
+        credentials the run was not given is skipped, saying which to give."""
+        why = lacking_credentials(case)
+        if why is not None:
+            pytest.skip(why)
         case.call_and_validate(base_url=marked_target.base_url, **FILE_AWARE_CHECKS)
 
     test.__name__ = f"test_conformance_{contract.name}"

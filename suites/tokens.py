@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable
 
 MISSING = "missing"
@@ -57,6 +58,16 @@ def alg_none(token: str) -> str | None:
 def malformed_samples() -> list[str]:
     """Fixed malformed tokens, one per way of being malformed."""
     return ["not-a-jwt", "a.b.c", "", "eyJhbGciOiJIUzI1NiJ9..", "Bearer", "x" * 300]
+
+
+TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+"""RFC 6750's form of a bearer token: what a target that issues none can still refuse."""
+
+
+def breaks_bearer_form(token: str) -> bool:
+    """Whether `Bearer <token>` is not a bearer credential at all (RFC 6750 2.1), so any
+    target refuses it, whether or not it issues tokens the suites can tell apart."""
+    return TOKEN68.fullmatch(token) is None
 
 
 CRAFTERS: dict[str, Callable[[str], str | None]] = {TAMPERED: tampered, ALG_NONE: alg_none}

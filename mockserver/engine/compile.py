@@ -51,7 +51,12 @@ from mockserver.engine.errors import ErrorRenderer
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.routing import Router
 from mockserver.engine.schemas_util import record_properties, resolve_ref
-from mockserver.engine.security import Authenticator, Requirement, requirements_of
+from mockserver.engine.security import (
+    Authenticator,
+    Requirement,
+    digest_nonce,
+    requirements_of,
+)
 from mockserver.engine.unservable import (
     UnservableHandler,
     UnservableValidator,
@@ -172,7 +177,7 @@ def compile_contract(
         router=Router(routes, root.get("trailingSlash", "strict")),
         errors=ErrorRenderer(root.get("errors")),
         representation=_representation(root, document, specs, paths),
-        authenticator=Authenticator(tokens, users),
+        authenticator=Authenticator(tokens, users, digest_nonce(options.seed)),
         state=state,
         tokens=tokens,
         datasets=datasets,

@@ -6,6 +6,7 @@
 - `schemas`: local `$ref` resolution and `allOf` flattening for request and response schemas.
 - `evidence`: exchanges as data, rendered as curl commands, and contract-violation messages.
 - `views`: records, items, page properties, links and actions of plain and Siren bodies.
+- `security`: an operation's security requirements, each scheme with where its credential goes.
 - `siren`: validation of Siren entities against `contracts/siren/entity.schema.json`.
 """
 
@@ -32,6 +33,7 @@ from mockserver.suites_support.model import (
     TokenEndpoint,
     User,
 )
+from mockserver.suites_support.security import SchemeRef
 
 __all__ = [
     "CollectionSpec",
@@ -46,6 +48,7 @@ __all__ = [
     "Parameter",
     "Received",
     "RefreshEndpoint",
+    "SchemeRef",
     "Security",
     "Sent",
     "TokenBudget",

@@ -16,6 +16,7 @@ from typing import Any
 
 from mockserver.core.styles import DEFAULT_STYLE, default_explode, serialise_pairs, serialise_text
 from mockserver.suites_support.schemas import find_placeholder, resolve_refs
+from mockserver.suites_support.security import Requirement, read_requirements
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _PARAMETER = re.compile(r"\{([^{}/]+)\}")
@@ -69,6 +70,8 @@ class Operation:
     responses: Mapping[str, Mapping[str, Any]] = field(repr=False)
     security: Security
     security_schemes: tuple[str, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    """The effective `security` alternatives, each scheme with where its credential goes."""
 
     @property
     def label(self) -> str:
@@ -352,6 +355,12 @@ class ContractModel:
         )
 
     @property
+    def verifies_credentials(self) -> bool:
+        """Whether the contract declares what credentials are checked against (a token
+        endpoint or users); without, a specmock checks credentials for presence and form."""
+        return self.token is not None or bool(self.users)
+
+    @property
     def siren(self) -> bool:
         """Whether every resource and error is a Siren entity."""
         return self.representation == "siren"
@@ -451,6 +460,7 @@ def _operation(
         responses=resolve_refs(document, raw.get("responses") or {}),
         security=kind,
         security_schemes=names,
+        requirements=read_requirements(security, schemes),
     )
 
 
