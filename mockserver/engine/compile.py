@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockserver.behaviours.collections import (
@@ -28,7 +28,7 @@ from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
 from mockserver.behaviours.pagination import PaginationSpec
 from mockserver.behaviours.partition import Partition
 from mockserver.behaviours.paths import ResourcePaths
-from mockserver.behaviours.prefer import parse_prefer
+from mockserver.behaviours.prefer import Preference, parse_prefer
 from mockserver.behaviours.representation import (
     PlainRepresentation,
     Representation,
@@ -42,11 +42,13 @@ from mockserver.behaviours.static import StaticResponder
 from mockserver.behaviours.throttle import Throttle
 from mockserver.behaviours.tokens import TokenService, TokenSettings
 from mockserver.behaviours.tokens_actions import IssueToken, RefreshToken
+from mockserver.contract.declarations import Declarations, read_declarations
 from mockserver.core.clock import Clock
 from mockserver.core.memory import available_bytes, human
 from mockserver.core.problems import ApiError
 from mockserver.core.templates import render_template
 from mockserver.engine.errors import ErrorRenderer
+from mockserver.engine.inferred import as_documented
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.routing import Router
 from mockserver.engine.schemas_util import record_properties, resolve_ref
@@ -112,6 +114,9 @@ class CompiledContract:
     throttle: Throttle | None = None
     redirect: dict[str, Any] | None = None  # root `trailingSlashRedirect`
     allow_header: str = "on405"  # root `allowHeader`: on405 | every
+    declarations: Declarations = field(default_factory=lambda: Declarations({}))
+    """The collections and per-operation declarations (declared or inferred) it was built
+    from."""
 
 
 def iter_operations(
@@ -129,15 +134,17 @@ def compile_contract(
 ) -> CompiledContract:
     """Prepare a bundled contract for serving."""
     root = document.get("x-specmock", {})
-    specs = {n: CollectionSpec.from_contract(n, c) for n, c in root.get("collections", {}).items()}
+    declarations = read_declarations(document, infer=not options.stateless)
+    specs = declarations.collections
     state = State(_scaled(specs, options.seed_scale), seed=options.seed,
                   max_file_bytes=options.max_file_store_bytes)
     tokens, users = _auth(root.get("auth"), options, clock)
-    paths = _resource_paths(document)
+    paths = _resource_paths(document, declarations)
     pagination = pagination_spec(root, options)
     datasets = _datasets(pagination, clock, options.seed)
     builder = _HandlerBuilder(
-        document, options, state, paths, tokens, users, pagination, datasets, clock
+        document, options, state, paths, tokens, users, pagination, datasets, clock,
+        declarations,
     )
     routes: dict[str, dict[str, Operation]] = {}
     for template, method, operation, path_item in iter_operations(document):
@@ -149,7 +156,7 @@ def compile_contract(
         routes=routes,
         router=Router(routes, root.get("trailingSlash", "strict")),
         errors=ErrorRenderer(root.get("errors")),
-        representation=_representation(root, document, specs, paths),
+        representation=_representation(root, document, declarations, paths),
         authenticator=Authenticator(tokens, users),
         state=state,
         tokens=tokens,
@@ -158,6 +165,7 @@ def compile_contract(
         throttle=Throttle.from_contract(root.get("throttle"), clock, options.throttle),
         redirect=root.get("trailingSlashRedirect"),
         allow_header=str(root.get("allowHeader", "on405")),
+        declarations=declarations,
     )
 
 
@@ -244,10 +252,10 @@ def _last_param(template: str) -> str | None:
     return template[start + 1 : template.index("}", start)] if start >= 0 else None
 
 
-def _resource_paths(document: dict[str, Any]) -> ResourcePaths:
+def _resource_paths(document: dict[str, Any], declarations: Declarations) -> ResourcePaths:
     paths = ResourcePaths()
-    for template, _method, operation, _item in iter_operations(document):
-        ext = operation.get("x-specmock", {})
+    for template, method, _operation, _item in iter_operations(document):
+        ext = declarations.of(template, method)
         collection, action = ext.get("collection"), ext.get("action")
         if not collection:
             continue
@@ -263,16 +271,17 @@ def _resource_paths(document: dict[str, Any]) -> ResourcePaths:
 def _representation(
     root: dict[str, Any],
     document: dict[str, Any],
-    specs: dict[str, CollectionSpec],
+    declarations: Declarations,
     paths: ResourcePaths,
 ) -> Representation:
+    specs = declarations.collections
     if root.get("representation", "plain") != "siren":
-        return PlainRepresentation(specs)
+        return PlainRepresentation(specs, _envelopes(document, declarations, paths))
     pagination = PaginationSpec.from_contract(root.get("pagination"))  # parameter names only
     record_actions: dict[str, list[SirenAction]] = {}
     list_actions: dict[str, list[SirenAction]] = {}
     for template, method, operation, _item in iter_operations(document):
-        collection = operation.get("x-specmock", {}).get("collection")
+        collection = declarations.of(template, method).get("collection")
         if not collection or method == "GET":
             continue
         if template == paths.detail_template(collection):
@@ -293,6 +302,24 @@ def _representation(
         dataset_param=pagination.dataset_param,
         dataset_property=pagination.dataset_property,
     )
+
+
+def _envelopes(
+    document: dict[str, Any], declarations: Declarations, paths: ResourcePaths
+) -> dict[str, dict[str, Any]]:
+    """The rest of each enveloped list answer: its list operation's static answer."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, spec in declarations.collections.items():
+        template = paths.listing(name)
+        operation = document.get("paths", {}).get(template or "", {}).get("get")
+        if spec.envelope is None or not isinstance(operation, dict):
+            continue
+        try:
+            body = StaticResponder(operation, document).answer(Preference()).body
+        except ApiError:  # no answer documented: the records alone, in their member
+            body = {}
+        out[name] = dict(body) if isinstance(body, dict) else {}
+    return out
 
 
 _FIELD_TYPES = {"integer": "number", "number": "number", "boolean": "checkbox"}
@@ -335,8 +362,10 @@ class _HandlerBuilder:
         pagination: PaginationSpec,
         datasets: DataSetCache | None,
         clock: Clock | None = None,
+        declarations: Declarations | None = None,
     ) -> None:
         self.document, self.options, self.state, self.paths = document, options, state, paths
+        self.declarations = declarations or read_declarations(document, infer=False)
         self.tokens, self.users = tokens, users
         self.pagination, self.datasets = pagination, datasets
         self.root = document.get("x-specmock", {})
@@ -347,7 +376,7 @@ class _HandlerBuilder:
         self, template: str, method: str, operation: dict[str, Any], path_item: dict[str, Any]
     ) -> Operation:
         static = StaticResponder(operation, self.document, seed=self.options.seed)
-        ext = operation.get("x-specmock", {"action": "static"})
+        ext = self.declarations.of(template, method) or {"action": "static"}
         return Operation(
             method=method,
             template=template,
@@ -361,11 +390,25 @@ class _HandlerBuilder:
                 self.document.get("x-specmock", {}).get("errors", {}).get("messages"),
             ),
             static=static,
-            handler=_own_errors(
-                self._handler(template, ext, operation, static), ext.get("errors"), operation
+            handler=self._answering_as_documented(
+                _own_errors(
+                    self._handler(template, ext, operation, static), ext.get("errors"),
+                    operation,
+                ),
+                ext, static, operation,
             ),
             media_types=self._media_types(operation),
         )
+
+    def _answering_as_documented(
+        self, handler: Handler, ext: dict[str, Any], static: StaticResponder,
+        operation: dict[str, Any],
+    ) -> Handler:
+        """An inferred collection's handler answers the statuses its document declares."""
+        spec = self.state.specs.get(str(ext.get("collection")))
+        if spec is None or not spec.inferred:
+            return handler
+        return as_documented(handler, static, operation)
 
     def _media_types(self, operation: dict[str, Any]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}

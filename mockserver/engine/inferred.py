@@ -1,0 +1,70 @@
+"""Collection handlers of an inferred collection, held to the document's own answers.
+
+A declared collection's contract was written for specmock's actions (201 on create, 204 on
+delete, its error shape). A plain document was not: its create may answer 200, its delete 200
+with nothing, its missing record its own 404. So the handlers of an inferred collection answer
+with the success status the operation documents, and a missing record with the operation's
+documented 404 (its example or schema-generated data, or no body where it declares none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from mockserver.behaviours.outcomes import (
+    BodyOutcome,
+    Call,
+    EmptyOutcome,
+    ListOutcome,
+    Outcome,
+    RecordOutcome,
+)
+from mockserver.behaviours.prefer import Preference
+from mockserver.behaviours.static import StaticResponder
+from mockserver.core.problems import ApiError
+
+Handler = Callable[[Call], Outcome]
+_NOT_FOUND = Preference(code=404)
+
+
+@dataclass(frozen=True)
+class AsDocumented:
+    """`handler`, answering the documented success status and the documented 404."""
+
+    handler: Handler
+    static: StaticResponder
+    statuses: frozenset[int]
+    not_found: bool
+
+    def __call__(self, call: Call) -> Outcome:
+        try:
+            outcome = self.handler(call)
+        except ApiError as error:
+            if error.kind != "notFound" or not self.not_found:
+                raise
+            answer = self.static.answer(_NOT_FOUND, accept=call.request.header("accept") or "*/*")
+            return BodyOutcome(answer.body if answer.media_type else None, 404,
+                               answer.media_type, tuple(answer.headers.items()))
+        return self._documented(outcome)
+
+    def _documented(self, outcome: Outcome) -> Outcome:
+        if outcome.status in self.statuses or not self.statuses:
+            return outcome
+        status = min(self.statuses)
+        if status == 204 or isinstance(outcome, EmptyOutcome):
+            return EmptyOutcome(status)
+        if isinstance(outcome, (RecordOutcome, ListOutcome, BodyOutcome)):
+            return replace(outcome, status=status)
+        return outcome
+
+
+def as_documented(handler: Handler, static: StaticResponder, operation: dict[str, Any]) -> Handler:
+    """The handler of an inferred collection's operation, answering as the document says."""
+    responses = operation.get("responses") or {}
+    statuses = frozenset(
+        int(str(code)) for code in responses if str(code).isdigit() and str(code)[0] == "2"
+    )
+    not_found = "404" in {str(code) for code in responses}
+    return AsDocumented(handler, static, statuses, not_found)
