@@ -174,9 +174,7 @@ class Collection:
     def self_protecting_field(self) -> str | None:
         """The field of this collection whose records protect the record they name from a
         delete (x-specmock `protect.referencedBy` naming this collection), if any."""
-        raw = self.model.document.get("x-specmock", {}).get("collections", {}).get(self.spec.name)
-        protect = (raw or {}).get("protect") or {}
-        for rule in protect.get("referencedBy") or ():
+        for rule in self.spec.protected_by:
             if (
                 rule.get("collection") == self.spec.name
                 and rule.get("field") in self.spec.references
@@ -362,8 +360,7 @@ class Collection:
         fields = {*spec.references, *spec.unique, *spec.files, *spec.json_files}
         if spec.id_source == "client":
             fields.add(spec.id_field)
-        raw = self.model.document.get("x-specmock", {}).get("collections", {}).get(spec.name, {})
-        fields |= set(raw.get("valueRules") or {}) | set(raw.get("fileChecks") or {})
+        fields |= set(spec.value_rules) | set(spec.file_checks)
         return fields
 
     def business_refusal(self, exchange: Exchange, operation: Operation, body: Body) -> None:
