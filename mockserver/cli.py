@@ -213,6 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ignore the contract's throttle rates (x-specmock.throttle): nothing answers 429",
     )
+    serve.add_argument(
+        "--stateless",
+        action="store_true",
+        help="infer no collections from a plain document's resource paths: every operation "
+        "answers from its examples or schema (x-specmock collections are served as ever)",
+    )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument("--log-format", choices=["text", "json"], default="text",
                        help="log lines as text, or one JSON object per line")
@@ -449,6 +455,7 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
                         idle_timeout=args.idle_timeout, max_connections=args.max_connections),
         public_url=(args.public_url or [f"http://{url_host(args.host)}:{port}"])[0].rstrip("/"),
         throttle=not args.no_throttle,
+        stateless=args.stateless,
     )
     try:
         engine = MockEngine.from_loaded(loaded, checks, options)
@@ -483,6 +490,8 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         file=sys.stderr,
         flush=True,
     )
+    for _pointer, note in engine.contract.declarations.notes():
+        print(f"specmock: {note}", file=sys.stderr, flush=True)
     if not is_loopback(args.host):
         print(f"specmock: warning: {args.host} is reachable from other machines; the admin API "
               f"(reset, clock, journal, uploads) needs the header X-Specmock-Token: "

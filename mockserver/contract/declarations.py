@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.contract.pointers import to_pointer
+
 RecordId = int | str
 
 
@@ -136,6 +138,11 @@ class Inferred:
     envelope: str | None
     actions: tuple[str, ...]
 
+    @property
+    def pointer(self) -> str:
+        """The JSON pointer of the collection path's item."""
+        return to_pointer(("paths", self.list_path))
+
     def describe(self) -> str:
         """One line: the collection, its id and where its records come from."""
         listing = f"list in {self.envelope!r}" if self.envelope else "list as an array"
@@ -154,6 +161,11 @@ class NearMiss:
 
     path: str
     reason: str
+
+    @property
+    def pointer(self) -> str:
+        """The JSON pointer of the path's item."""
+        return to_pointer(("paths", self.path))
 
     def describe(self) -> str:
         """One line: the path and why nothing was inferred."""
@@ -177,9 +189,11 @@ class Declarations:
         """The declaration of an operation ({} for one that declares nothing: static)."""
         return self.operations.get((template, method.upper()), {})
 
-    def notes(self) -> list[str]:
-        """What inference did and did not do, one line each."""
-        return [i.describe() for i in self.inferred] + [m.describe() for m in self.near_misses]
+    def notes(self) -> list[tuple[str, str]]:
+        """What inference did and did not do: (pointer, one line) each."""
+        return [(i.pointer, i.describe()) for i in self.inferred] + [
+            (m.pointer, m.describe()) for m in self.near_misses
+        ]
 
 
 def read_declarations(document: Mapping[str, Any], *, infer: bool = True) -> Declarations:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from mockserver.contract.check_cache import remembering
+from mockserver.contract.declarations import read_declarations
 from mockserver.contract.diagnostics import Diagnostic, Severity, display_path, has_errors
 from mockserver.contract.extensions_check import check_extensions
 from mockserver.contract.loader import find_root, load_contract
@@ -55,9 +56,25 @@ def check_contract(
 
 def lint_contract(path: str | Path) -> list[Diagnostic]:
     """Every problem of the contract at `path` (a directory or its openapi.yaml), in order."""
-    contract = load_contract(path)
+    return _problems(load_contract(path))
+
+
+def _problems(contract: LoadedContract) -> list[Diagnostic]:
     problems = [*contract.diagnostics, *check_contract(contract)]
     return list(dict.fromkeys(problems))
+
+
+def inference_notes(contract: LoadedContract) -> list[str]:
+    """`file:pointer: note: ...` lines saying which collections the mock infers from the
+    contract's resource paths, and why a path that looks like one is not inferred."""
+    if not contract.loaded:
+        return []
+    notes = read_declarations(contract.document).notes()
+    lines = []
+    for pointer, note in notes:
+        file, source_pointer = contract.locate(pointer)
+        lines.append(f"{display_path(file)}:{source_pointer}: note: {note}")
+    return lines
 
 
 def run_lint(paths: list[str], out: TextIO) -> int:
@@ -73,10 +90,13 @@ def run_lint(paths: list[str], out: TextIO) -> int:
             out.write(f"{path}: {root.message}\n")
             failed = True
             continue
-        problems = lint_contract(root)
+        contract = load_contract(root)
+        problems = _problems(contract)
         for problem in problems:
             out.write(f"{problem}\n")
         shown = display_path(root)
+        for line in inference_notes(contract):
+            out.write(f"{line}\n")
         out.write(f"{len(problems)} problem(s) in {shown}\n" if problems else f"{shown}: ok\n")
         failed = failed or has_errors(problems)
     return 1 if failed else 0
