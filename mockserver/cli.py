@@ -497,6 +497,8 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
               file=sys.stderr)
         return EXIT_CANNOT_LISTEN
     operations = sum(len(m) for m in engine.contract.routes.values())
+    for _pointer, note in engine.contract.declarations.notes():  # what state it keeps
+        print(f"specmock: {note}", file=sys.stderr)
     print(
         f"specmock: serving {engine.contract.title!r} ({operations} operations) on "
         f"http://{url_host(args.host)}:{port} - ready in {time.perf_counter() - started:.2f}s; "
@@ -504,8 +506,6 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         file=sys.stderr,
         flush=True,
     )
-    for _pointer, note in engine.contract.declarations.notes():
-        print(f"specmock: {note}", file=sys.stderr, flush=True)
     if not is_loopback(args.host):
         print(f"specmock: warning: {args.host} is reachable from other machines; the admin API "
               f"(reset, clock, journal, uploads) needs the header X-Specmock-Token: "

@@ -109,6 +109,7 @@ class CollectionSpec:
             related=dict(spec.get("related") or {}),
             title=spec.get("title"),
             envelope=spec.get("envelope"),
+            id_format=spec.get("idFormat"),
         )
 
     def coerce_id(self, value: Any) -> RecordId | None:

@@ -44,11 +44,12 @@ from mockserver.behaviours.tokens import TokenService, TokenSettings
 from mockserver.behaviours.tokens_actions import IssueToken, RefreshToken
 from mockserver.contract.declarations import Declarations, read_declarations
 from mockserver.core.clock import Clock
+from mockserver.core.exchange import Request
 from mockserver.core.memory import available_bytes, human
 from mockserver.core.problems import ApiError
 from mockserver.core.templates import render_template
 from mockserver.engine.errors import ErrorRenderer
-from mockserver.engine.inferred import as_documented
+from mockserver.engine.inferred import as_documented, documented_not_found
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.routing import Router
 from mockserver.engine.schemas_util import record_properties, resolve_ref
@@ -72,6 +73,8 @@ class Operation:
     static: StaticResponder
     handler: Handler
     media_types: dict[str, str | None]
+    not_found: Callable[[Request], Outcome] | None = None
+    """The operation's own 404 for a path that names no record (inferred collections)."""
 
     def media_type_for(self, status: int) -> str | None:
         """The media type the contract declares for a status (then its range, then default)."""
@@ -398,6 +401,7 @@ class _HandlerBuilder:
                 ext, static, operation,
             ),
             media_types=self._media_types(operation),
+            not_found=self._documented_not_found(ext, static, operation),
         )
 
     def _answering_as_documented(
@@ -409,6 +413,16 @@ class _HandlerBuilder:
         if spec is None or not spec.inferred:
             return handler
         return as_documented(handler, static, operation)
+
+    def _documented_not_found(
+        self, ext: dict[str, Any], static: StaticResponder, operation: dict[str, Any]
+    ) -> Callable[[Request], Outcome] | None:
+        """An inferred collection's operation that documents a 404 answers it also for a path
+        value its parameter's schema refuses (no record can have that id)."""
+        spec = self.state.specs.get(str(ext.get("collection")))
+        if spec is None or not spec.inferred or "404" not in map(str, operation.get("responses") or {}):
+            return None
+        return lambda request: documented_not_found(static, request)
 
     def _media_types(self, operation: dict[str, Any]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}

@@ -23,6 +23,7 @@ from mockserver.behaviours.outcomes import (
 )
 from mockserver.behaviours.prefer import Preference
 from mockserver.behaviours.static import StaticResponder
+from mockserver.core.exchange import Request
 from mockserver.core.problems import ApiError
 
 Handler = Callable[[Call], Outcome]
@@ -44,9 +45,7 @@ class AsDocumented:
         except ApiError as error:
             if error.kind != "notFound" or not self.not_found:
                 raise
-            answer = self.static.answer(_NOT_FOUND, accept=call.request.header("accept") or "*/*")
-            return BodyOutcome(answer.body if answer.media_type else None, 404,
-                               answer.media_type, tuple(answer.headers.items()))
+            return documented_not_found(self.static, call.request)
         return self._documented(outcome)
 
     def _documented(self, outcome: Outcome) -> Outcome:
@@ -58,6 +57,14 @@ class AsDocumented:
         if isinstance(outcome, (RecordOutcome, ListOutcome, BodyOutcome)):
             return replace(outcome, status=status)
         return outcome
+
+
+def documented_not_found(static: StaticResponder, request: Request) -> BodyOutcome:
+    """The operation's documented 404: its example or generated data (no body where the
+    document declares none)."""
+    answer = static.answer(_NOT_FOUND, accept=request.header("accept") or "*/*")
+    return BodyOutcome(answer.body if answer.media_type else None, 404, answer.media_type,
+                       tuple(answer.headers.items()))
 
 
 def as_documented(handler: Handler, static: StaticResponder, operation: dict[str, Any]) -> Handler:

@@ -170,10 +170,16 @@ class Pipeline:
             # After authentication (a refused caller is not counted), before the body is read
             # (a request the body parser would refuse still counts), as DRF orders them.
             self.contract.throttle.check(request.method, request.client, _user_of(principal))
-        inputs = self._validate(operation, dict(match.params), request)
-        call = Call(request, inputs.path, inputs.query, inputs.body, principal)
-        outcome = self._run(operation, call)
-        response = self._encode(operation, outcome, request)
+        try:
+            inputs = self._validate(operation, dict(match.params), request)
+        except ApiError as error:  # a path naming no record: the operation's own 404, if any
+            if error.kind != "notFound" or operation.not_found is None:
+                raise
+            response = self._encode(operation, operation.not_found(request), request)
+        else:
+            call = Call(request, inputs.path, inputs.query, inputs.body, principal)
+            outcome = self._run(operation, call)
+            response = self._encode(operation, outcome, request)
         if self.checker is not None:
             self.checker.check(operation, response)
         if head_only:
