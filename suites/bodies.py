@@ -357,7 +357,10 @@ def list_records(
     spec = model.pagination
     if not operation.paginated or spec is None:
         response = client.call(operation)
-        return (items_of(response.json(), model.siren) or []) if response.status_code == 200 else []
+        envelope = model.collections[collection].envelope
+        if response.status_code != 200:
+            return []
+        return items_of(response.json(), model.siren, envelope) or []
     records: list[dict[str, Any]] = []
     for number in itertools.count():
         if pages is not None and number >= pages:
@@ -365,7 +368,8 @@ def list_records(
         offset = spec.offset_of_page(number, spec.limit_max)
         query = {spec.limit_param: spec.limit_max, spec.offset_param: offset}
         response = client.call(operation, query=query)
-        items = items_of(response.json(), model.siren) if response.status_code == 200 else None
+        items = (items_of(response.json(), model.siren, model.collections[collection].envelope)
+                 if response.status_code == 200 else None)
         records += items or []
         if not items or len(items) < spec.limit_max:
             break

@@ -388,7 +388,7 @@ class Collection:
             return Pager(self.client, self.model, listing).everything(), self.client.last
         response = self.client.call(listing, query=query)
         expect_status(self.client.last, 200, self.rule("list", "the list answers"))
-        self.last_items = items_of(response.json(), self.model.siren) or []
+        self.last_items = items_of(response.json(), self.model.siren, self.spec.envelope) or []
         return [str(r.get(self.spec.id_field)) for r in self.last_items], self.client.last
 
 

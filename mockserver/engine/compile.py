@@ -420,7 +420,8 @@ class _HandlerBuilder:
         """An inferred collection's operation that documents a 404 answers it also for a path
         value its parameter's schema refuses (no record can have that id)."""
         spec = self.state.specs.get(str(ext.get("collection")))
-        if spec is None or not spec.inferred or "404" not in map(str, operation.get("responses") or {}):
+        documented = {str(status) for status in operation.get("responses") or {}}
+        if spec is None or not spec.inferred or "404" not in documented:
             return None
         return lambda request: documented_not_found(static, request)
 
