@@ -112,7 +112,7 @@ def _infer(
     listing, item = paths[list_path], paths[item_path]
     methods = [("get", listing), ("post", listing), *((m, item) for m in ("get", "put",
                                                                          "patch", "delete"))]
-    if any("x-specmock" in (holder.get(m) or {}) for m, holder in methods):
+    if any(_has(holder, m) and "x-specmock" in holder[m] for m, holder in methods):
         raise NotInferred("an operation of it declares x-specmock (declarations win)")
     changes = [m for m in _ITEM_ACTIONS if _has(item, m.lower())]
     if not changes:
@@ -189,7 +189,7 @@ def _properties(doc: dict[str, Any], schema: Any, depth: int = 0) -> dict[str, A
     if depth > _MAX_DEPTH:
         return {}
     merged: dict[str, Any] = {}
-    for branch in schema.get("allOf") or []:
+    for branch in _list(schema.get("allOf")):
         merged.update(_properties(doc, branch, depth + 1))
     own = schema.get("properties")
     merged.update(own if isinstance(own, dict) else {})
@@ -200,10 +200,14 @@ def _required(doc: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
     schema = _resolved(doc, schema)
     if depth > _MAX_DEPTH:
         return set()
-    names = {str(n) for n in schema.get("required") or [] if isinstance(n, str)}
-    for branch in schema.get("allOf") or []:
+    names = {str(n) for n in _list(schema.get("required")) if isinstance(n, str)}
+    for branch in _list(schema.get("allOf")):
         names |= _required(doc, branch, depth + 1)
     return names
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _type_of(schema: dict[str, Any]) -> str | None:
@@ -225,7 +229,7 @@ def _success(doc: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(responses, dict):
         return {}
     codes = sorted(str(c) for c in responses if str(c).isdigit() and str(c).startswith("2"))
-    return _resolved(doc, responses[codes[0]]) if codes else {}
+    return _resolved(doc, responses.get(codes[0], responses.get(int(codes[0])))) if codes else {}
 
 
 def _success_schema(doc: dict[str, Any], operation: dict[str, Any]) -> Any:
@@ -233,7 +237,7 @@ def _success_schema(doc: dict[str, Any], operation: dict[str, Any]) -> Any:
 
 
 def _body_schema(doc: dict[str, Any], operation: dict[str, Any]) -> Any:
-    return _json_media(doc, operation.get("requestBody") or {}).get("schema", {})
+    return _json_media(doc, operation.get("requestBody")).get("schema", {})
 
 
 def _envelope(doc: dict[str, Any], schema: Any) -> str | None:
@@ -254,7 +258,8 @@ def _examples(doc: dict[str, Any], operation: dict[str, Any]) -> Iterator[Any]:
     media = _json_media(doc, _success(doc, operation))
     if "example" in media:
         yield media["example"]
-    for example in (media.get("examples") or {}).values():
+    examples = media.get("examples")
+    for example in (examples if isinstance(examples, dict) else {}).values():
         example = _resolved(doc, example)
         if "value" in example:
             yield example["value"]
