@@ -49,7 +49,7 @@ from mockserver.core.memory import available_bytes, human
 from mockserver.core.problems import ApiError
 from mockserver.core.templates import render_template
 from mockserver.engine.errors import ErrorRenderer
-from mockserver.engine.inferred import as_documented, documented_not_found
+from mockserver.engine.inferred import as_documented, documented_not_found, server_made
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.routing import Router
 from mockserver.engine.schemas_util import record_properties, resolve_ref
@@ -514,6 +514,12 @@ class _HandlerBuilder:
                 defaults[name] = prop["default"]
             elif _nullable(self.document, prop):
                 defaults[name] = None
+        spec = self.state.specs[collection]
+        create = self.document.get("paths", {}).get(self.paths.listing(collection) or "", {})
+        if spec.inferred and isinstance(create.get("post"), dict):
+            made = server_made(self.document, schema, self._writable(create["post"]),
+                               spec.id_field, self.options.seed)
+            defaults.update({k: v for k, v in made.items() if k not in defaults})
         return defaults
 
 

@@ -5,14 +5,17 @@ delete, its error shape). A plain document was not: its create may answer 200, i
 with nothing, its missing record its own 404. So the handlers of an inferred collection answer
 with the success status the operation documents, and a missing record with the operation's
 documented 404 (its example or schema-generated data, or no body where it declares none).
+A created record gets a value for each field its schema requires that no create body sends.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from mockserver.behaviours.fake import GenerationError, generate
 from mockserver.behaviours.outcomes import (
     BodyOutcome,
     Call,
@@ -25,9 +28,11 @@ from mockserver.behaviours.prefer import Preference
 from mockserver.behaviours.static import StaticResponder
 from mockserver.core.exchange import Request
 from mockserver.core.problems import ApiError
+from mockserver.engine.schemas_util import record_properties, resolve_ref
 
 Handler = Callable[[Call], Outcome]
 _NOT_FOUND = Preference(code=404)
+_MAX_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -75,3 +80,34 @@ def as_documented(handler: Handler, static: StaticResponder, operation: dict[str
     )
     not_found = "404" in {str(code) for code in responses}
     return AsDocumented(handler, static, statuses, not_found)
+
+
+def server_made(
+    document: dict[str, Any], schema: Any, writable: frozenset[str] | None, id_field: str,
+    seed: int,
+) -> dict[str, Any]:
+    """A value for each property the record schema requires that no create body sends (a
+    read-only `createdAt`, say): its example or default, else seeded schema data. Records
+    created then still satisfy the schema they are read back with."""
+    properties = record_properties(document, schema, siren=False)
+    out: dict[str, Any] = {}
+    for name in sorted(_required(document, schema)):
+        if name == id_field or name not in properties or name in (writable or ()):
+            continue
+        rng = random.Random(f"{seed}:{name}")
+        try:
+            out[name] = generate(resolve_ref(document, properties[name]), document, rng,
+                                 direction="response")
+        except GenerationError:  # a schema no value meets: the response check will say so
+            continue
+    return out
+
+
+def _required(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
+    schema = resolve_ref(document, schema)
+    if not isinstance(schema, dict) or depth > _MAX_DEPTH:
+        return set()
+    names = {n for n in schema.get("required") or () if isinstance(n, str)}
+    for branch in schema.get("allOf") or ():
+        names |= _required(document, branch, depth + 1)
+    return names

@@ -106,8 +106,10 @@ def test_an_enveloped_list_counts_its_records() -> None:
     mock = engine(TASKS)
     # When a task is created (its create documents 200, not 201)
     created = send(mock, "POST", "/v2/tasks", {"title": "Order coffee"})
-    # Then it answers 200 with a UUID id, and the list holds it in `data`, counted in `total`
+    # Then it answers 200 with a UUID id and the read-only `createdAt` its schema requires,
+    # and the list holds it in `data`, counted in `total`
     assert created.status == 200
+    assert isinstance(body(created)["createdAt"], str)
     task_id = body(created)["taskId"]
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", task_id)
     listing = body(send(mock, "GET", "/v2/tasks"))
