@@ -138,6 +138,8 @@ class Inferred:
     seed_count: int
     envelope: str | None
     actions: tuple[str, ...]
+    filters: tuple[str, ...] = ()
+    """Query parameters of the list that filter by the record field of their name."""
 
     @property
     def pointer(self) -> str:
@@ -147,6 +149,8 @@ class Inferred:
     def describe(self) -> str:
         """One line: the collection, its id and where its records come from."""
         listing = f"list in {self.envelope!r}" if self.envelope else "list as an array"
+        if self.filters:
+            listing += ", filtered by " + ", ".join(self.filters)
         made = "sent by the client" if self.id_source == "client" else "made by the mock"
         return (
             f"inferred collection {self.collection!r} from {self.list_path} and "

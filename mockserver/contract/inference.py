@@ -59,6 +59,9 @@ def infer_collections(document: Mapping[str, Any]) -> Inference:
         found.collections.append(spec)
         found.inferred.append(inferred)
         found.operations.update(_declarations(spec.name, list_path, item_path, paths))
+        if inferred.filters:
+            found.operations[(list_path, "GET")]["filters"] = {
+                name: {"field": name, "match": "exact"} for name in inferred.filters}
     return found
 
 
@@ -140,8 +143,9 @@ def _infer(
         id_schema.get("format") else None, inferred=True,
     )
     actions = ("list", "create", "read", *(_ITEM_ACTIONS[m] for m in changes))
+    filters = _filters(doc, listing, properties)
     return spec, Inferred(name, list_path, item_path, param, id_field, id_type, id_source,
-                          len(seeds), envelope, actions)
+                          len(seeds), envelope, actions, filters)
 
 
 def _declarations(
@@ -156,6 +160,24 @@ def _declarations(
         if _has(paths[item_path], method.lower()):
             out[(item_path, method)] = {"action": action, "collection": name}
     return out
+
+
+def _filters(
+    doc: dict[str, Any], listing: dict[str, Any], properties: dict[str, Any]
+) -> tuple[str, ...]:
+    """Query parameters of the list named like a scalar record field filter by it exactly
+    (`GET /pets?status=sold`), as such a parameter reads."""
+    declared = [*_list(listing.get("parameters")), *_list(listing["get"].get("parameters"))]
+    out: list[str] = []
+    for node in declared:
+        parameter = _resolved(doc, node)
+        name = parameter.get("name")
+        if parameter.get("in") != "query" or not isinstance(name, str) or name not in properties:
+            continue
+        kind = _type_of(_resolved(doc, properties[name]))
+        if kind in ("string", "integer", "number", "boolean") and name not in out:
+            out.append(name)
+    return tuple(out)
 
 
 def _name(list_path: str, taken: set[str]) -> str:

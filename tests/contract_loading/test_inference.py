@@ -65,6 +65,8 @@ def test_a_petstore_shape_infers_one_collection_with_its_seed_records() -> None:
     assert [r["name"] for r in (spec.seed or {})["records"]] == ["Rex", "Tom", "Bella"]
     # And every operation of the shape has the action it stands for
     actions = {key: ext["action"] for key, ext in declarations.operations.items()}
+    assert declarations.of("/pets", "GET")["filters"] == {
+        "status": {"field": "status", "match": "exact"}}  # `limit` names no field
     assert actions == {("/pets", "GET"): "list", ("/pets", "POST"): "create",
                        ("/pets/{petId}", "GET"): "read", ("/pets/{petId}", "PUT"): "replace",
                        ("/pets/{petId}", "PATCH"): "update",
