@@ -43,7 +43,7 @@ def business_rule_statuses(document: dict[str, Any]) -> dict[str, tuple[str, ...
         statuses = set()
         if spec.references or spec.json_files or spec.file_checks or spec.value_rules:
             statuses.add("400")
-        if spec.unique or spec.id_source == "client":
+        if spec.unique or spec.client_ids:
             statuses.add(str(spec.conflict_status))
         if statuses:
             out[operation["operationId"]] = tuple(sorted(statuses))

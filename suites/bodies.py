@@ -216,7 +216,7 @@ class BodyFactory:
 
     def _unique_fields(self) -> set[str]:
         unique = set(self.spec.unique)
-        if self.spec.id_source == "client":
+        if self.spec.client_ids:
             unique.add(self.spec.id_field)
         return unique
 
@@ -338,7 +338,7 @@ def discover(client: ApiClient, model: ContractModel, collection: str) -> Pools:
             pools.structures[(rule.collection, str(key))] = structure_keys(
                 client, model, rule.collection, rule.structure, record
             )
-    unique = {*spec.unique, *([spec.id_field] if spec.id_source == "client" else [])}
+    unique = {*spec.unique, *([spec.id_field] if spec.client_ids else [])}
     for record in pools.records.get(collection, []):
         for name in unique:
             if name in record:

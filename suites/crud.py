@@ -358,7 +358,7 @@ class Collection:
         state: references, unique values, a client id, files and JSON files, value rules."""
         spec = self.spec
         fields = {*spec.references, *spec.unique, *spec.files, *spec.json_files}
-        if spec.id_source == "client":
+        if spec.client_ids:
             fields.add(spec.id_field)
         fields |= set(spec.value_rules) | set(spec.file_checks)
         return fields

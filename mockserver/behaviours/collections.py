@@ -408,14 +408,15 @@ class CreateRecord(_Writer):
             fields.pop(self.many["count"].lstrip("/"), None)
         fields.update({fld: call.path[param] for fld, param in self.scope.items()})
         spec = self.ctx.spec
-        if spec.id_source == "client" and fields.get(spec.id_field) is not None:
+        sent_id = spec.client_ids and fields.get(spec.id_field) is not None
+        if sent_id:
             # A duplicate id answers "already exists" before the id's own rules are read.
             existing = self.ctx.records.get(spec.coerce_id(fields.get(spec.id_field)) or "")
             if existing is None:
                 self._check_values(fields)
         else:
             self._check_values(fields)
-        if spec.id_source == "client":
+        if spec.id_source == "client" or sent_id:
             record_id = spec.coerce_id(fields.get(spec.id_field))
             if record_id is None:
                 raise _field_error(spec.id_field, "This field is required.")

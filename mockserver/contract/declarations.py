@@ -112,6 +112,11 @@ class CollectionSpec:
             id_format=spec.get("idFormat"),
         )
 
+    @property
+    def client_ids(self) -> bool:
+        """Whether a create may carry its record's id (`idSource` client or either)."""
+        return self.id_source in ("client", "either")
+
     def coerce_id(self, value: Any) -> RecordId | None:
         """An id from a path or body in the collection's id type; None if it cannot be one."""
         if self.id_type == "integer":
@@ -149,9 +154,12 @@ class Inferred:
     def describe(self) -> str:
         """One line: the collection, its id and where its records come from."""
         listing = f"list in {self.envelope!r}" if self.envelope else "list as an array"
+        if "list" not in self.actions:
+            listing = "no list"
         if self.filters:
             listing += ", filtered by " + ", ".join(self.filters)
-        made = "sent by the client" if self.id_source == "client" else "made by the mock"
+        made = {"client": "sent by the client", "either": "the client's if sent, else made by "
+                "the mock"}.get(self.id_source, "made by the mock")
         return (
             f"inferred collection {self.collection!r} from {self.list_path} and "
             f"{self.item_path} ({', '.join(self.actions)}): id {self.id_field!r} "

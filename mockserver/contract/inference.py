@@ -1,13 +1,13 @@
 """Collections inferred from the usual resource shape of a plain OpenAPI document.
 
-A document without `x-specmock` still says where its state is: a collection path with GET
-(list) and POST (create), an item path one templated segment below it with GET (read) and some
-of PUT (replace), PATCH (update) and DELETE. From the item schema and the path parameter comes
-the id field (`petId` -> `petId` if the schema has it, else `id`), its type, and whether the
-client sends it (the create body requires it) or the mock makes it; from the examples, seed
-records; from the list response schema, whether a list is the array itself or an object
-wrapping it. Every shape that comes close but does not qualify is kept with the reason, so
-lint and the banner can say why nothing was inferred there.
+A document without `x-specmock` still says where its state is: a collection path with POST
+(create) and usually GET (list), an item path one templated segment below it with GET (read)
+and some of PUT (replace), PATCH (update) and DELETE. From the item schema and the path
+parameter comes the id field (`petId` -> `petId` if the schema has it, else `id`), its type,
+and whether the client sends it (the create body requires it), may send it (declares it) or
+the mock makes it; from the examples, seed records; from the list response schema, whether a
+list is the array itself or an object wrapping it. Every shape that comes close but does not
+qualify is kept with the reason, so lint and the banner can say why nothing was inferred there.
 """
 
 from __future__ import annotations
@@ -70,16 +70,17 @@ def _candidates(
 ) -> Iterator[tuple[str, str, str]]:
     """(collection path, item path, id parameter) of each shape, near misses recorded."""
     for list_path, item in paths.items():
-        if not isinstance(item, dict) or not _has(item, "get"):
+        if not isinstance(item, dict) or not (_has(item, "get") or _has(item, "post")):
             continue
         items = _item_paths(paths, list_path)
         if not _has(item, "post"):
-            if items:
+            if items and "{" not in list_path:
                 found.near_misses.append(NearMiss(list_path, "it has no POST to create records"))
             continue
         if not items:
-            found.near_misses.append(NearMiss(
-                list_path, f"no item path {list_path.rstrip('/')}/{{id}} with GET below it"))
+            if _has(item, "get") and "{" not in list_path:  # a POST alone is an action
+                found.near_misses.append(NearMiss(
+                    list_path, f"no item path {list_path.rstrip('/')}/{{id}} with GET below it"))
             continue
         if "{" in list_path:
             found.near_misses.append(NearMiss(
@@ -113,6 +114,7 @@ def _infer(
     taken: set[str],
 ) -> tuple[CollectionSpec, Inferred]:
     listing, item = paths[list_path], paths[item_path]
+    lists = _has(listing, "get")
     methods = [("get", listing), ("post", listing), *((m, item) for m in ("get", "put",
                                                                          "patch", "delete"))]
     if any(_has(holder, m) and "x-specmock" in holder[m] for m, holder in methods):
@@ -129,21 +131,22 @@ def _infer(
         raise NotInferred(
             f"the record schema of GET {item_path} has neither {param!r} nor 'id' to hold "
             f"the path parameter {param!r}")
-    envelope = _envelope(doc, _success_schema(doc, listing["get"]))
+    envelope = _envelope(doc, _success_schema(doc, listing["get"])) if lists else None
     id_schema = _resolved(doc, properties[id_field])
     id_type = "integer" if _type_of(id_schema) == "integer" else "string"
     create_body = _body_schema(doc, listing["post"])
-    id_source = "client" if id_field in _required(doc, create_body) else "server"
+    id_source = _id_source(doc, create_body, id_field)
     name = _name(list_path, taken)
-    seeds = _seeds(doc, listing["get"], item["get"], envelope, id_field)
+    seeds = _seeds(doc, listing["get"] if lists else {}, item["get"], envelope, id_field)
     spec = CollectionSpec(
         name=name, id_field=id_field, id_type=id_type, id_source=id_source, klass=(name,),
         seed={"records": seeds} if seeds else None, envelope=envelope,
         id_format=str(id_schema.get("format")) if id_type == "string" and
         id_schema.get("format") else None, inferred=True,
     )
-    actions = ("list", "create", "read", *(_ITEM_ACTIONS[m] for m in changes))
-    filters = _filters(doc, listing, properties)
+    actions = (*(("list",) if lists else ()), "create", "read",
+               *(_ITEM_ACTIONS[m] for m in changes))
+    filters = _filters(doc, listing, properties) if lists else ()
     return spec, Inferred(name, list_path, item_path, param, id_field, id_type, id_source,
                           len(seeds), envelope, actions, filters)
 
@@ -152,10 +155,11 @@ def _declarations(
     name: str, list_path: str, item_path: str, paths: dict[str, Any]
 ) -> dict[Key, dict[str, Any]]:
     out: dict[Key, dict[str, Any]] = {
-        (list_path, "GET"): {"action": "list", "collection": name},
         (list_path, "POST"): {"action": "create", "collection": name},
         (item_path, "GET"): {"action": "read", "collection": name},
     }
+    if _has(paths[list_path], "get"):
+        out[(list_path, "GET")] = {"action": "list", "collection": name}
     for method, action in _ITEM_ACTIONS.items():
         if _has(paths[item_path], method.lower()):
             out[(item_path, method)] = {"action": action, "collection": name}
@@ -178,6 +182,17 @@ def _filters(
         if kind in ("string", "integer", "number", "boolean") and name not in out:
             out.append(name)
     return tuple(out)
+
+
+def _id_source(doc: dict[str, Any], create_body: Any, id_field: str) -> str:
+    """`client` when the create body requires the id, `either` when it may carry it (the
+    client's if sent, else the mock's), `server` when it cannot (absent or read-only)."""
+    if id_field in _required(doc, create_body):
+        return "client"
+    sent = _properties(doc, create_body).get(id_field)
+    if sent is None or _resolved(doc, sent).get("readOnly"):
+        return "server"
+    return "either"
 
 
 def _name(list_path: str, taken: set[str]) -> str:

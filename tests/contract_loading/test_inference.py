@@ -28,14 +28,16 @@ def petstore() -> dict[str, Any]:
 
 def resource(
     name: str = "pets", param: str = "petId", id_field: str = "id", id_type: str = "integer",
-    *, list_schema: dict[str, Any] | None = None, required_in_body: bool = False,
+    *, list_schema: dict[str, Any] | None = None, id_in_body: str = "declared",
     item_methods: tuple[str, ...] = ("get", "put", "delete"), post: bool = True,
 ) -> dict[str, Any]:
     """A minimal document with one resource shape, built from its parts."""
     record = {"type": "object", "properties": {id_field: {"type": id_type},
                                                "label": {"type": "string"}}}
-    body = {"type": "object", "properties": {"label": {"type": "string"}, id_field: {}},
-            "required": [id_field] if required_in_body else []}
+    body: dict[str, Any] = {"type": "object", "properties": {"label": {"type": "string"}},
+                            "required": [id_field] if id_in_body == "required" else []}
+    if id_in_body != "absent":
+        body["properties"][id_field] = {"readOnly": True} if id_in_body == "read-only" else {}
 
     def answer(schema: dict[str, Any]) -> dict[str, Any]:
         return {"description": "ok", "content": {"application/json": {"schema": schema}}}
@@ -78,20 +80,21 @@ def test_a_petstore_shape_infers_one_collection_with_its_seed_records() -> None:
     param=st.from_regex(r"[a-z][A-Za-z_]{0,10}", fullmatch=True),
     named_after_param=st.booleans(),
     id_type=st.sampled_from(["integer", "string"]),
-    client_sends_it=st.booleans(),
+    in_body=st.sampled_from(["required", "declared", "read-only", "absent"]),
 )
 def test_the_id_field_type_and_source_come_from_the_schema_and_the_path(
-    name: str, param: str, named_after_param: bool, id_type: str, client_sends_it: bool
+    name: str, param: str, named_after_param: bool, id_type: str, in_body: str
 ) -> None:
-    # Given a resource shape whose record names its id after the path parameter or `id`
+    # Given a resource shape whose record names its id after the path parameter or `id`,
+    # and whose create body requires, declares, marks read-only or leaves out that field
     id_field = param if named_after_param else "id"
-    document = resource(name, param, id_field, id_type, required_in_body=client_sends_it)
+    document = resource(name, param, id_field, id_type, id_in_body=in_body)
     # When its declarations are read
     spec = read_declarations(document).collections[name]
-    # Then the id is that field, of the schema's type, sent by the client iff the create
-    # body requires it
+    # Then the id is that field, of the schema's type, the client's where the body requires
+    # it, the client's if sent where it may carry it, else the mock's
     assert (spec.id_field, spec.id_type) == (id_field, id_type)
-    assert spec.id_source == ("client" if client_sends_it else "server")
+    assert spec.id_source == {"required": "client", "declared": "either"}.get(in_body, "server")
 
 
 def test_a_list_wrapped_in_an_object_is_read_through_its_array_member() -> None:

@@ -148,3 +148,39 @@ def test_reset_brings_back_the_seed_records() -> None:
     mock.reset()
     # Then the list is the examples again
     assert [p["name"] for p in body(send(mock, "GET", "/pets"))] == ["Rex", "Tom", "Bella"]
+
+
+def orders_without_a_list() -> dict[str, Any]:
+    """A store's orders as Swagger's Petstore 3 shapes them: POST /orders (the body may carry
+    the id), GET and DELETE /orders/{orderId}, and no list."""
+    order = {"type": "object", "required": ["item"],
+             "properties": {"id": {"type": "integer"}, "item": {"type": "string"}}}
+    json_of = {"application/json": {"schema": order}}
+    return {
+        "openapi": "3.0.3", "info": {"title": "store", "version": "1"},
+        "paths": {
+            "/orders": {"post": {"requestBody": {"content": json_of},
+                                 "responses": {"200": {"description": "ok", "content": json_of}}}},
+            "/orders/{orderId}": {
+                "parameters": [{"name": "orderId", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "get": {"responses": {"200": {"description": "ok", "content": json_of},
+                                      "404": {"description": "none"}}},
+                "delete": {"responses": {"204": {"description": "gone"}}},
+            },
+        },
+    }
+
+
+def test_a_collection_without_a_list_takes_the_clients_id_if_sent() -> None:
+    # Given orders with a create and an item path but no list
+    mock = engine(orders_without_a_list())
+    # When one order is created with an id and one without
+    given_id = send(mock, "POST", "/orders", {"id": 70, "item": "tea"})
+    made_id = send(mock, "POST", "/orders", {"item": "cake"})
+    # Then the first keeps the client's id, the second gets the next one, both read back
+    assert (given_id.status, body(given_id)["id"]) == (200, 70)
+    assert body(made_id)["id"] == 71
+    assert body(send(mock, "GET", "/orders/70"))["item"] == "tea"
+    # And a second create with a taken id is refused as a conflict
+    assert send(mock, "POST", "/orders", {"id": 70, "item": "tea"}).status == 409
