@@ -69,10 +69,11 @@ def _candidates(
     paths: dict[str, Any], found: Inference
 ) -> Iterator[tuple[str, str, str]]:
     """(collection path, item path, id parameter) of each shape, near misses recorded."""
+    index = _item_index(paths)
     for list_path, item in paths.items():
         if not isinstance(item, dict) or not (_has(item, "get") or _has(item, "post")):
             continue
-        items = _item_paths(paths, list_path)
+        items = index.get(list_path, [])
         if not _has(item, "post"):
             if items and "{" not in list_path:
                 found.near_misses.append(NearMiss(list_path, "it has no POST to create records"))
@@ -91,18 +92,20 @@ def _candidates(
         yield list_path, item_path, param
 
 
-def _item_paths(paths: dict[str, Any], list_path: str) -> list[tuple[str, str]]:
-    """Templates one `{parameter}` segment below `list_path` (trailing slash alike) with GET."""
-    base = list_path.rstrip("/")
-    out = []
+def _item_index(paths: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """Collection path -> (item template, parameter) of every template with GET whose last
+    segment is one `{parameter}` (`/pets/{petId}` under `/pets`, `/pets/{petId}/` under
+    `/pets/`): one pass, so a document of many paths costs no more than its size."""
+    index: dict[str, list[tuple[str, str]]] = {}
     for template, item in paths.items():
-        rest = template[len(base) + 1:] if template.startswith(base + "/") else None
-        if rest is None or not isinstance(item, dict) or not _has(item, "get"):
+        if not isinstance(item, dict) or not _has(item, "get"):
             continue
-        match = _TEMPLATED_SEGMENT.match(rest.rstrip("/") if list_path.endswith("/") else rest)
-        if match and rest.endswith("/") == list_path.endswith("/"):
-            out.append((template, match.group(1)))
-    return out
+        slash = "/" if template.endswith("/") and template != "/" else ""
+        parent, _, last = template[: len(template) - len(slash)].rpartition("/")
+        match = _TEMPLATED_SEGMENT.match(last)
+        if match and parent:
+            index.setdefault(parent + slash, []).append((template, match.group(1)))
+    return index
 
 
 def _has(item: dict[str, Any], method: str) -> bool:
