@@ -144,8 +144,8 @@ def _infer(
     spec = CollectionSpec(
         name=name, id_field=id_field, id_type=id_type, id_source=id_source, klass=(name,),
         seed={"records": seeds} if seeds else None, envelope=envelope,
-        id_format=str(id_schema.get("format")) if id_type == "string" and
-        id_schema.get("format") else None, inferred=True,
+        id_format="uuid" if id_type == "string" and id_schema.get("format") == "uuid" else None,
+        inferred=True,
     )
     actions = (*(("list",) if lists else ()), "create", "read",
                *(_ITEM_ACTIONS[m] for m in changes))
