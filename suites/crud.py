@@ -82,6 +82,7 @@ class Collection:
         """PATCH some fields: those change, every other writable field stays."""
         operation = self.op("update")
         before = self.known[record_id]
+        body = self.own_id(record_id, body)
         body.send(self.client, operation, self.path(operation, record_id))
         self.factory.remember(body)
         patched = self.client.last
@@ -103,12 +104,22 @@ class Collection:
     def put(self, record_id: str, body: Body) -> None:
         """PUT every field: the record is what was sent."""
         operation = self.op("replace")
+        body = self.own_id(record_id, body)
         body.send(self.client, operation, self.path(operation, record_id))
         self.factory.remember(body)
         status = operation.success_status or 200
         self.business_refusal(self.client.last, operation, body)
         expect_status(self.client.last, status, self.rule("replace", "a valid PUT is accepted"))
         self.known[record_id] = self.read_back(record_id, body, "replace")
+
+    def own_id(self, record_id: str, body: Body) -> Body:
+        """The body of a write to a record, carrying that record's own id where it carries the
+        id field at all: the URL names the record, and a write that would move it to another
+        id is no rule a contract states (Swagger Petstore's PUT /user/{username})."""
+        known = self.known.get(record_id, {})
+        if self.spec.id_field not in body.values or self.spec.id_field not in known:
+            return body
+        return replace(body, values={**body.values, self.spec.id_field: known[self.spec.id_field]})
 
     def create_with_misfit_json_file(self, body: Body) -> None:
         """A create whose JSON files hold a field their structure lacks is refused (400)."""
