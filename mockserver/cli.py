@@ -231,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true",
         help="refuse to serve a contract with any problem `specmock lint` finds, warnings "
         "included (exit 1); by default each is a warning and everything servable is served")
+    serve.add_argument(
+        "--stateless",
+        action="store_true",
+        help="infer no collections from a plain document's resource paths: every operation "
+        "answers from its examples or schema (x-specmock collections are served as ever)",
+    )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument("--log-format", choices=["text", "json"], default="text",
                        help="log lines as text, or one JSON object per line")
@@ -483,6 +489,7 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
                         idle_timeout=args.idle_timeout, max_connections=args.max_connections),
         public_url=(args.public_url or [f"http://{url_host(args.host)}:{port}"])[0].rstrip("/"),
         throttle=not args.no_throttle,
+        stateless=args.stateless,
     )
     with ticking(progress):  # after the checks' fork: a fork copies one thread
         try:
@@ -515,6 +522,8 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         return EXIT_CANNOT_LISTEN
     operations = sum(len(m) for m in engine.contract.routes.values())
     _warn_problems(engine, args.contract)
+    for _pointer, note in engine.contract.declarations.notes():  # what state it keeps
+        print(f"specmock: {note}", file=sys.stderr)
     print(
         f"specmock: serving {engine.contract.title!r} ({operations} operations) on "
         f"http://{url_host(args.host)}:{port} - ready in {time.perf_counter() - started:.2f}s; "

@@ -14,6 +14,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from mockserver.contract.declarations import CollectionSpec, read_declarations
+from mockserver.contract.operations import iter_operations
+
 POSITIVE_DATA_DEFAULTS = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
 WRITE_ACTIONS = ("create", "update", "replace")
 # Actions whose body names records or fields by value: a schema-valid value may name none.
@@ -21,36 +24,38 @@ LOOKUP_ACTIONS = ("search", "document")
 
 
 def business_rule_statuses(document: dict[str, Any]) -> dict[str, tuple[str, ...]]:
-    """operationId -> the statuses its business rules may answer to schema-valid data."""
-    collections = document.get("x-specmock", {}).get("collections", {})
+    """operationId -> the statuses its business rules may answer to schema-valid data (the
+    contract layer's declarations: declared or inferred collections alike)."""
+    declarations = read_declarations(document)
     out: dict[str, tuple[str, ...]] = {}
-    for operation in _operations(document):
-        ext = operation.get("x-specmock", {})
-        spec = collections.get(ext.get("collection"), {})
+    for ref in iter_operations(document):
+        operation, ext = ref.operation, declarations.of(ref.template, ref.method)
+        spec = declarations.collections.get(str(ext.get("collection")))
         if ext.get("action") in LOOKUP_ACTIONS and operation.get("operationId"):
             out[operation["operationId"]] = ("400",)  # ids and fields must name existing ones
+            continue
+        if spec is None:
             continue
         if _filters_name_records(ext, spec) and operation.get("operationId"):
             out[operation["operationId"]] = ("400",)
         if ext.get("action") not in WRITE_ACTIONS or not operation.get("operationId"):
             continue
         statuses = set()
-        if any(spec.get(k) for k in ("references", "jsonFiles", "fileChecks", "valueRules")):
+        if spec.references or spec.json_files or spec.file_checks or spec.value_rules:
             statuses.add("400")
-        if spec.get("unique") or spec.get("idSource") == "client":
-            statuses.add(str(spec.get("conflictStatus", 409)))
+        if spec.unique or spec.client_ids:
+            statuses.add(str(spec.conflict_status))
         if statuses:
             out[operation["operationId"]] = tuple(sorted(statuses))
     return out
 
 
-def _filters_name_records(ext: dict[str, Any], spec: dict[str, Any]) -> bool:
+def _filters_name_records(ext: dict[str, Any], spec: CollectionSpec) -> bool:
     """Whether a list filters by a reference field: a schema-valid value that names no record
     is refused with 400 (django-filter's "Select a valid choice"), a business rule too."""
-    references = spec.get("references") or {}
     filters = ext.get("filters") or {}
     return ext.get("action") == "list" and any(
-        isinstance(f, dict) and f.get("field") in references for f in filters.values()
+        isinstance(f, dict) and f.get("field") in spec.references for f in filters.values()
     )
 
 

@@ -216,7 +216,7 @@ class BodyFactory:
 
     def _unique_fields(self) -> set[str]:
         unique = set(self.spec.unique)
-        if self.spec.id_source == "client":
+        if self.spec.client_ids:
             unique.add(self.spec.id_field)
         return unique
 
@@ -338,7 +338,7 @@ def discover(client: ApiClient, model: ContractModel, collection: str) -> Pools:
             pools.structures[(rule.collection, str(key))] = structure_keys(
                 client, model, rule.collection, rule.structure, record
             )
-    unique = {*spec.unique, *([spec.id_field] if spec.id_source == "client" else [])}
+    unique = {*spec.unique, *([spec.id_field] if spec.client_ids else [])}
     for record in pools.records.get(collection, []):
         for name in unique:
             if name in record:
@@ -357,7 +357,10 @@ def list_records(
     spec = model.pagination
     if not operation.paginated or spec is None:
         response = client.call(operation)
-        return (items_of(response.json(), model.siren) or []) if response.status_code == 200 else []
+        envelope = model.collections[collection].envelope
+        if response.status_code != 200:
+            return []
+        return items_of(response.json(), model.siren, envelope) or []
     records: list[dict[str, Any]] = []
     for number in itertools.count():
         if pages is not None and number >= pages:
@@ -365,7 +368,8 @@ def list_records(
         offset = spec.offset_of_page(number, spec.limit_max)
         query = {spec.limit_param: spec.limit_max, spec.offset_param: offset}
         response = client.call(operation, query=query)
-        items = items_of(response.json(), model.siren) if response.status_code == 200 else None
+        items = (items_of(response.json(), model.siren, model.collections[collection].envelope)
+                 if response.status_code == 200 else None)
         records += items or []
         if not items or len(items) < spec.limit_max:
             break

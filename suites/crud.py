@@ -82,6 +82,7 @@ class Collection:
         """PATCH some fields: those change, every other writable field stays."""
         operation = self.op("update")
         before = self.known[record_id]
+        body = self.own_id(record_id, body)
         body.send(self.client, operation, self.path(operation, record_id))
         self.factory.remember(body)
         patched = self.client.last
@@ -103,12 +104,22 @@ class Collection:
     def put(self, record_id: str, body: Body) -> None:
         """PUT every field: the record is what was sent."""
         operation = self.op("replace")
+        body = self.own_id(record_id, body)
         body.send(self.client, operation, self.path(operation, record_id))
         self.factory.remember(body)
         status = operation.success_status or 200
         self.business_refusal(self.client.last, operation, body)
         expect_status(self.client.last, status, self.rule("replace", "a valid PUT is accepted"))
         self.known[record_id] = self.read_back(record_id, body, "replace")
+
+    def own_id(self, record_id: str, body: Body) -> Body:
+        """The body of a write to a record, carrying that record's own id where it carries the
+        id field at all: the URL names the record, and a write that would move it to another
+        id is no rule a contract states (Swagger Petstore's PUT /user/{username})."""
+        known = self.known.get(record_id, {})
+        if self.spec.id_field not in body.values or self.spec.id_field not in known:
+            return body
+        return replace(body, values={**body.values, self.spec.id_field: known[self.spec.id_field]})
 
     def create_with_misfit_json_file(self, body: Body) -> None:
         """A create whose JSON files hold a field their structure lacks is refused (400)."""
@@ -174,9 +185,7 @@ class Collection:
     def self_protecting_field(self) -> str | None:
         """The field of this collection whose records protect the record they name from a
         delete (x-specmock `protect.referencedBy` naming this collection), if any."""
-        raw = self.model.document.get("x-specmock", {}).get("collections", {}).get(self.spec.name)
-        protect = (raw or {}).get("protect") or {}
-        for rule in protect.get("referencedBy") or ():
+        for rule in self.spec.protected_by:
             if (
                 rule.get("collection") == self.spec.name
                 and rule.get("field") in self.spec.references
@@ -360,10 +369,9 @@ class Collection:
         state: references, unique values, a client id, files and JSON files, value rules."""
         spec = self.spec
         fields = {*spec.references, *spec.unique, *spec.files, *spec.json_files}
-        if spec.id_source == "client":
+        if spec.client_ids:
             fields.add(spec.id_field)
-        raw = self.model.document.get("x-specmock", {}).get("collections", {}).get(spec.name, {})
-        fields |= set(raw.get("valueRules") or {}) | set(raw.get("fileChecks") or {})
+        fields |= set(spec.value_rules) | set(spec.file_checks)
         return fields
 
     def business_refusal(self, exchange: Exchange, operation: Operation, body: Body) -> None:
@@ -391,7 +399,7 @@ class Collection:
             return Pager(self.client, self.model, listing).everything(), self.client.last
         response = self.client.call(listing, query=query)
         expect_status(self.client.last, 200, self.rule("list", "the list answers"))
-        self.last_items = items_of(response.json(), self.model.siren) or []
+        self.last_items = items_of(response.json(), self.model.siren, self.spec.envelope) or []
         return [str(r.get(self.spec.id_field)) for r in self.last_items], self.client.last
 
 

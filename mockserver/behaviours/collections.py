@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import uuid
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from mockserver.behaviours.paths import ResourcePaths
 from mockserver.behaviours.state import CollectionSpec, FileStoreFullError, State
 from mockserver.behaviours.store import InMemoryCollection, Record, RecordId
 from mockserver.behaviours.value_rules import RuleBrokenError, check_value
+from mockserver.contract.declarations import JsonFileRule
 from mockserver.core import pointers
 from mockserver.core.clock import Clock, SystemClock
 from mockserver.core.problems import ApiError
@@ -249,7 +251,7 @@ class _Writer:
             part = fields.get(name)
             if part is None or not _is_file(part):
                 continue
-            expected, required = self._structure(record, {**rule, "field": name})
+            expected, required = self._structure(record, rule)
             try:
                 content = json.loads(part.data)
             except RecursionError:  # nested past what the parser follows: no structure to check
@@ -263,23 +265,23 @@ class _Writer:
             if missing or extra:
                 raise _field_error(name, _structure_message(missing, extra))
 
-    def _structure(self, record: Record, rule: dict[str, str]) -> tuple[set[str], set[str]]:
+    def _structure(self, record: Record, rule: JsonFileRule) -> tuple[set[str], set[str]]:
         """The structure's keys and the required ones: a map of key to `{required: bool}`
         (a field description) makes only the required keys mandatory; any other structure,
         every key."""
-        target_spec = self.ctx.state.specs[rule["collection"]]
-        target_id = target_spec.coerce_id(record.get(rule["via"]))
+        target_spec = self.ctx.state.specs[rule.collection]
+        target_id = target_spec.coerce_id(record.get(rule.via))
         target = (
             None
             if target_id is None
-            else self.ctx.state.collection(rule["collection"]).get(target_id)
+            else self.ctx.state.collection(rule.collection).get(target_id)
         )
-        structure = (target or {}).get(rule["structure"])
+        structure = (target or {}).get(rule.structure)
         if target is None or structure is None:
-            if rule.get("viaMissing"):  # the API words it on the file's own field
-                raise _field_error(rule["field"], rule["viaMissing"])
+            if rule.via_missing:  # the API words it on the file's own field
+                raise _field_error(rule.field, rule.via_missing)
             raise _field_error(
-                rule["via"], f'Invalid pk "{record.get(rule["via"])}" - object does not exist.'
+                rule.via, f'Invalid pk "{record.get(rule.via)}" - object does not exist.'
             )
         keys = set(structure if isinstance(structure, (dict, list)) else [])
         if isinstance(structure, dict) and all(isinstance(v, dict) for v in structure.values()):
@@ -406,14 +408,15 @@ class CreateRecord(_Writer):
             fields.pop(self.many["count"].lstrip("/"), None)
         fields.update({fld: call.path[param] for fld, param in self.scope.items()})
         spec = self.ctx.spec
-        if spec.id_source == "client" and fields.get(spec.id_field) is not None:
+        sent_id = spec.client_ids and fields.get(spec.id_field) is not None
+        if sent_id:
             # A duplicate id answers "already exists" before the id's own rules are read.
             existing = self.ctx.records.get(spec.coerce_id(fields.get(spec.id_field)) or "")
             if existing is None:
                 self._check_values(fields)
         else:
             self._check_values(fields)
-        if spec.id_source == "client":
+        if spec.id_source == "client" or sent_id:
             record_id = spec.coerce_id(fields.get(spec.id_field))
             if record_id is None:
                 raise _field_error(spec.id_field, "This field is required.")
@@ -565,7 +568,13 @@ def _has_format(data: bytes, kind: str) -> bool:
 
 
 def _text_id(ctx: CollectionContext) -> str:
-    return str(ctx.records.next_integer_id())
+    """The next free text id: the counter as text, or as a UUID where the id's format says so
+    (an inferred collection whose schema has `format: uuid`)."""
+    while True:
+        n = ctx.records.next_integer_id()
+        text = str(uuid.UUID(int=n)) if ctx.spec.id_format == "uuid" else str(n)
+        if ctx.records.get(text) is None:  # a seed record may hold the same text
+            return text
 
 
 def _conflict(spec: CollectionSpec, name: str) -> ApiError:

@@ -39,21 +39,43 @@ class Representation(Protocol):
 
 @dataclass(frozen=True)
 class PlainRepresentation:
-    """Records as they are (file fields as absolute URLs); lists as JSON arrays."""
+    """Records as they are (file fields as absolute URLs); lists as JSON arrays, or inside
+    the object a collection's `envelope` names.
+
+    `envelopes` holds, per enveloped collection, the rest of a list answer (the document's
+    example or generated data): its count members (`total`, `count`, ...) say how many
+    records the list holds."""
 
     specs: dict[str, CollectionSpec]
+    envelopes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def record(self, collection: str, record: Record, request: Request) -> Any:
         """The record with absolute file URLs."""
         return absolute_files(self.specs[collection], record, request.base_url)
 
     def listing(self, outcome: ListOutcome, request: Request) -> Any:
-        """A JSON array of the records."""
+        """A JSON array of the records (in its envelope, if the collection has one)."""
         spec = self.specs[outcome.collection]
-        return [absolute_files(spec, r, request.base_url) for r in outcome.records]
+        records = [absolute_files(spec, r, request.base_url) for r in outcome.records]
+        if spec.envelope is None:
+            return records
+        return enveloped(self.envelopes.get(spec.name, {}), spec.envelope, records)
 
     def forget(self) -> None:
         """Nothing to drop: plain records are not remembered."""
+
+
+COUNT_MEMBERS = frozenset({"total", "count", "totalCount", "total_count", "totalItems",
+                           "total_items", "size"})
+
+
+def enveloped(rest: dict[str, Any], member: str, records: list[Record]) -> dict[str, Any]:
+    """The list answer: `rest` with the records in `member` and its whole-number count
+    members set to how many there are."""
+    out = {k: len(records) if k in COUNT_MEMBERS and isinstance(v, int)
+           and not isinstance(v, bool) else v for k, v in rest.items()}
+    out[member] = records
+    return out
 
 
 def absolute_files(spec: CollectionSpec, record: Record, base_url: str) -> Record:

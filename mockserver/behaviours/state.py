@@ -5,13 +5,16 @@ from __future__ import annotations
 import random
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from mockserver.behaviours.seed import seed_records
-from mockserver.behaviours.store import InMemoryCollection, RecordId
+from mockserver.behaviours.store import InMemoryCollection
+from mockserver.contract.declarations import CollectionSpec
 
 FILES_PREFIX = "/__specmock/files/"
+
+__all__ = ["FILES_PREFIX", "CollectionSpec", "FilePart", "FileStore", "State", "StoredFile"]
 
 
 class FilePart(Protocol):
@@ -20,81 +23,6 @@ class FilePart(Protocol):
     filename: str
     content_type: str
     data: bytes
-
-
-@dataclass(frozen=True)
-class CollectionSpec:
-    """A collection as the contract declares it (root `x-specmock.collections.<name>`)."""
-
-    name: str
-    id_field: str
-    id_type: str = "integer"
-    id_source: str = "server"
-    klass: tuple[str, ...] = ()
-    unique: tuple[str, ...] = ()
-    conflict_status: int = 409
-    references: dict[str, str] = field(default_factory=dict)
-    files: tuple[str, ...] = ()
-    json_files: dict[str, dict[str, str]] = field(default_factory=dict)
-    seed: dict[str, Any] | None = None
-    location: bool = True
-    not_found: str = "Not found."
-    file_checks: dict[str, dict[str, str]] = field(default_factory=dict)
-    value_rules: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    protected_by: tuple[dict[str, str], ...] = ()
-    protected_message: str = (
-        "Cannot delete this record: {references} still reference it."
-    )
-    set_on_create: dict[str, Any] = field(default_factory=dict)
-    hidden: frozenset[str] = frozenset()
-    flatten: tuple[str, ...] = ()
-    """Body fields holding an object whose members are stored as the record's own fields."""
-    title: str | None = None
-    """Record field shown as the Siren entity's `title`."""
-    related: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Record field -> the collection (and Siren rel) of the records it names, shown as
-    linked sub-entities instead of a property."""
-
-    @classmethod
-    def from_contract(cls, name: str, spec: dict[str, Any]) -> CollectionSpec:
-        """Read one `collections` entry."""
-        return cls(
-            name=name,
-            id_field=spec["idField"],
-            id_type=spec.get("idType", "integer"),
-            id_source=spec.get("idSource", "server"),
-            klass=tuple(spec.get("class", [name])),
-            unique=tuple(spec.get("unique", ())),
-            conflict_status=spec.get("conflictStatus", 409),
-            references=dict(spec.get("references", {})),
-            files=tuple(spec.get("files", ())),
-            json_files=dict(spec.get("jsonFiles", {})),
-            seed=spec.get("seed"),
-            location=bool(spec.get("location", True)),
-            not_found=str(spec.get("notFound", "Not found.")),
-            file_checks=dict(spec.get("fileChecks", {})),
-            value_rules={k: list(v) for k, v in spec.get("valueRules", {}).items()},
-            protected_by=tuple((spec.get("protect") or {}).get("referencedBy", ())),
-            protected_message=str(
-                (spec.get("protect") or {}).get("message", cls.protected_message)
-            ),
-            set_on_create=dict(spec.get("setOnCreate", {})),
-            hidden=frozenset(spec.get("hidden", ())),
-            flatten=tuple(spec.get("flatten", ())),
-            related=dict(spec.get("related", {})),
-            title=spec.get("title"),
-        )
-
-    def coerce_id(self, value: Any) -> RecordId | None:
-        """An id from a path or body in the collection's id type; None if it cannot be one."""
-        if self.id_type == "integer":
-            if isinstance(value, bool):
-                return None
-            try:
-                return int(value)
-            except (TypeError, ValueError):
-                return None
-        return None if value is None else str(value)
 
 
 @dataclass(frozen=True)

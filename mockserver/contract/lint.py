@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from mockserver.contract.check_cache import remembering
+from mockserver.contract.declarations import read_declarations
 from mockserver.contract.diagnostics import Diagnostic, Severity, display_path, has_errors
 from mockserver.contract.extensions_check import check_extensions
 from mockserver.contract.loader import find_root, load_contract
@@ -57,14 +58,30 @@ def check_contract(
 def lint_contract(path: str | Path) -> list[Diagnostic]:
     """Every problem of the contract at `path` (a directory or its openapi.yaml), in order,
     each placed at its line and column."""
-    contract = load_contract(path)
-    return all_problems(contract, check_contract(contract))
+    return _problems(load_contract(path))
 
 
 def all_problems(contract: LoadedContract, checked: list[Diagnostic]) -> list[Diagnostic]:
     """The problems of loading `contract` and of its checks, once each, placed at their line
     and column: the list `specmock lint` prints and `specmock serve` warns about."""
     return located(list(dict.fromkeys([*contract.diagnostics, *checked])))
+
+
+def _problems(contract: LoadedContract) -> list[Diagnostic]:
+    return all_problems(contract, check_contract(contract))
+
+
+def inference_notes(contract: LoadedContract) -> list[str]:
+    """`file:pointer: note: ...` lines saying which collections the mock infers from the
+    contract's resource paths, and why a path that looks like one is not inferred."""
+    if not contract.loaded:
+        return []
+    notes = read_declarations(contract.document).notes()
+    lines = []
+    for pointer, note in notes:
+        file, source_pointer = contract.locate(pointer)
+        lines.append(f"{display_path(file)}:{source_pointer}: note: {note}")
+    return lines
 
 
 def run_lint(paths: list[str], out: TextIO) -> int:
@@ -80,10 +97,13 @@ def run_lint(paths: list[str], out: TextIO) -> int:
             out.write(f"{path}: {root.message}\n")
             failed = True
             continue
-        problems = lint_contract(root)
+        contract = load_contract(root)
+        problems = _problems(contract)
         for problem in problems:
             out.write(f"{problem}\n")
         shown = display_path(root)
+        for line in inference_notes(contract):
+            out.write(f"{line}\n")
         out.write(f"{len(problems)} problem(s) in {shown}\n" if problems else f"{shown}: ok\n")
         failed = failed or has_errors(problems)
     return 1 if failed else 0

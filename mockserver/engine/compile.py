@@ -28,7 +28,7 @@ from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
 from mockserver.behaviours.pagination import PaginationSpec
 from mockserver.behaviours.partition import Partition
 from mockserver.behaviours.paths import ResourcePaths
-from mockserver.behaviours.prefer import preference_of
+from mockserver.behaviours.prefer import Preference, preference_of
 from mockserver.behaviours.representation import (
     PlainRepresentation,
     Representation,
@@ -42,12 +42,15 @@ from mockserver.behaviours.static import StaticResponder
 from mockserver.behaviours.throttle import Throttle
 from mockserver.behaviours.tokens import TokenService, TokenSettings
 from mockserver.behaviours.tokens_actions import IssueToken, RefreshToken
+from mockserver.contract.declarations import Declarations, read_declarations
 from mockserver.core.clock import Clock
+from mockserver.core.exchange import Request
 from mockserver.core.memory import available_bytes, human
 from mockserver.core.pointers import escape
 from mockserver.core.problems import ApiError
 from mockserver.core.templates import render_template
 from mockserver.engine.errors import ErrorRenderer
+from mockserver.engine.inferred import as_documented, documented_not_found, server_made
 from mockserver.engine.options import EngineOptions
 from mockserver.engine.routing import Router
 from mockserver.engine.schemas_util import record_properties, resolve_ref
@@ -92,6 +95,8 @@ class Operation:
             if key in self.contents:
                 return self.contents[key]
         return {}
+    not_found: Callable[[Request], Outcome] | None = None
+    """The operation's own 404 for a path that names no record (inferred collections)."""
 
     def media_type_for(self, status: int) -> str | None:
         """The media type the contract declares for a status (then its range, then default)."""
@@ -136,6 +141,9 @@ class CompiledContract:
     allow_header: str = "on405"  # root `allowHeader`: on405 | every
     compile_failures: dict[tuple[str, str], str] = field(default_factory=dict)
     """(template, METHOD): why compiling that operation failed (it answers 500 saying so)."""
+    declarations: Declarations = field(default_factory=lambda: Declarations({}))
+    """The collections and per-operation declarations (declared or inferred) it was built
+    from."""
 
 
 def iter_operations(
@@ -155,15 +163,17 @@ def compile_contract(
     """Prepare a bundled contract for serving. The operations `unservable` names (template,
     METHOD: the problem), and any whose compiling fails, answer 500 naming their problem."""
     root = document.get("x-specmock", {})
-    specs = {n: CollectionSpec.from_contract(n, c) for n, c in root.get("collections", {}).items()}
+    declarations = read_declarations(document, infer=not options.stateless)
+    specs = declarations.collections
     state = State(_scaled(specs, options.seed_scale), seed=options.seed,
                   max_file_bytes=options.max_file_store_bytes)
     tokens, users = _auth(root.get("auth"), options, clock)
-    paths = _resource_paths(document)
+    paths = _resource_paths(document, declarations)
     pagination = pagination_spec(root, options)
     datasets = _datasets(pagination, clock, options.seed)
     builder = _HandlerBuilder(
-        document, options, state, paths, tokens, users, pagination, datasets, clock
+        document, options, state, paths, tokens, users, pagination, datasets, clock,
+        declarations,
     )
     routes: dict[str, dict[str, Operation]] = {}
     failed: dict[tuple[str, str], str] = {}
@@ -176,7 +186,7 @@ def compile_contract(
         routes=routes,
         router=Router(routes, root.get("trailingSlash", "strict")),
         errors=ErrorRenderer(root.get("errors")),
-        representation=_representation(root, document, specs, paths),
+        representation=_representation(root, document, declarations, paths),
         authenticator=Authenticator(tokens, users, digest_nonce(options.seed)),
         state=state,
         tokens=tokens,
@@ -186,6 +196,7 @@ def compile_contract(
         redirect=root.get("trailingSlashRedirect"),
         allow_header=str(root.get("allowHeader", "on405")),
         compile_failures=failed,
+        declarations=declarations,
     )
 
 
@@ -272,10 +283,10 @@ def _last_param(template: str) -> str | None:
     return template[start + 1 : template.index("}", start)] if start >= 0 else None
 
 
-def _resource_paths(document: dict[str, Any]) -> ResourcePaths:
+def _resource_paths(document: dict[str, Any], declarations: Declarations) -> ResourcePaths:
     paths = ResourcePaths()
-    for template, _method, operation, _item in iter_operations(document):
-        ext = operation.get("x-specmock", {})
+    for template, method, _operation, _item in iter_operations(document):
+        ext = declarations.of(template, method)
         collection, action = ext.get("collection"), ext.get("action")
         if not collection:
             continue
@@ -291,16 +302,17 @@ def _resource_paths(document: dict[str, Any]) -> ResourcePaths:
 def _representation(
     root: dict[str, Any],
     document: dict[str, Any],
-    specs: dict[str, CollectionSpec],
+    declarations: Declarations,
     paths: ResourcePaths,
 ) -> Representation:
+    specs = declarations.collections
     if root.get("representation", "plain") != "siren":
-        return PlainRepresentation(specs)
+        return PlainRepresentation(specs, _envelopes(document, declarations, paths))
     pagination = PaginationSpec.from_contract(root.get("pagination"))  # parameter names only
     record_actions: dict[str, list[SirenAction]] = {}
     list_actions: dict[str, list[SirenAction]] = {}
     for template, method, operation, _item in iter_operations(document):
-        collection = operation.get("x-specmock", {}).get("collection")
+        collection = declarations.of(template, method).get("collection")
         if not collection or method == "GET":
             continue
         if template == paths.detail_template(collection):
@@ -321,6 +333,24 @@ def _representation(
         dataset_param=pagination.dataset_param,
         dataset_property=pagination.dataset_property,
     )
+
+
+def _envelopes(
+    document: dict[str, Any], declarations: Declarations, paths: ResourcePaths
+) -> dict[str, dict[str, Any]]:
+    """The rest of each enveloped list answer: its list operation's static answer."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, spec in declarations.collections.items():
+        template = paths.listing(name)
+        operation = document.get("paths", {}).get(template or "", {}).get("get")
+        if spec.envelope is None or not isinstance(operation, dict):
+            continue
+        try:
+            body = StaticResponder(operation, document).answer(Preference()).body
+        except ApiError:  # no answer documented: the records alone, in their member
+            body = {}
+        out[name] = dict(body) if isinstance(body, dict) else {}
+    return out
 
 
 _FIELD_TYPES = {"integer": "number", "number": "number", "boolean": "checkbox"}
@@ -363,8 +393,10 @@ class _HandlerBuilder:
         pagination: PaginationSpec,
         datasets: DataSetCache | None,
         clock: Clock | None = None,
+        declarations: Declarations | None = None,
     ) -> None:
         self.document, self.options, self.state, self.paths = document, options, state, paths
+        self.declarations = declarations or read_declarations(document, infer=False)
         self.tokens, self.users = tokens, users
         self.pagination, self.datasets = pagination, datasets
         self.root = document.get("x-specmock", {})
@@ -396,7 +428,7 @@ class _HandlerBuilder:
         self, template: str, method: str, operation: dict[str, Any], path_item: dict[str, Any]
     ) -> Operation:
         static = StaticResponder(operation, self.document, seed=self.options.seed)
-        ext = operation.get("x-specmock", {"action": "static"})
+        ext = self.declarations.of(template, method) or {"action": "static"}
         return Operation(
             method=method,
             template=template,
@@ -410,11 +442,16 @@ class _HandlerBuilder:
                 self.document.get("x-specmock", {}).get("errors", {}).get("messages"),
             ),
             static=static,
-            handler=_own_errors(
-                self._handler(template, ext, operation, static), ext.get("errors"), operation
+            handler=self._answering_as_documented(
+                _own_errors(
+                    self._handler(template, ext, operation, static), ext.get("errors"),
+                    operation,
+                ),
+                ext, static, operation,
             ),
             media_types=self._media_types(operation),
             contents=self._contents(operation),
+            not_found=self._documented_not_found(ext, static, operation),
         )
 
     def _contents(self, operation: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -428,6 +465,27 @@ class _HandlerBuilder:
                     for key, raw in content.items()
                 }
         return out
+
+    def _answering_as_documented(
+        self, handler: Handler, ext: dict[str, Any], static: StaticResponder,
+        operation: dict[str, Any],
+    ) -> Handler:
+        """An inferred collection's handler answers the statuses its document declares."""
+        spec = self.state.specs.get(str(ext.get("collection")))
+        if spec is None or not spec.inferred:
+            return handler
+        return as_documented(handler, static, operation)
+
+    def _documented_not_found(
+        self, ext: dict[str, Any], static: StaticResponder, operation: dict[str, Any]
+    ) -> Callable[[Request], Outcome] | None:
+        """An inferred collection's operation that documents a 404 answers it also for a path
+        value its parameter's schema refuses (no record can have that id)."""
+        spec = self.state.specs.get(str(ext.get("collection")))
+        documented = {str(status) for status in operation.get("responses") or {}}
+        if spec is None or not spec.inferred or "404" not in documented:
+            return None
+        return lambda request: documented_not_found(static, request)
 
     def _media_types(self, operation: dict[str, Any]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
@@ -518,6 +576,12 @@ class _HandlerBuilder:
                 defaults[name] = prop["default"]
             elif _nullable(self.document, prop):
                 defaults[name] = None
+        spec = self.state.specs[collection]
+        create = self.document.get("paths", {}).get(self.paths.listing(collection) or "", {})
+        if spec.inferred and isinstance(create.get("post"), dict):
+            made = server_made(self.document, schema, self._writable(create["post"]),
+                               spec.id_field, self.options.seed)
+            defaults.update({k: v for k, v in made.items() if k not in defaults})
         return defaults
 
 

@@ -19,6 +19,8 @@ class EngineOptions:
     throttled (the test fixtures start mocks this way, since tests log in many times).
     `check_responses` validates every answer against the contract and turns a mismatch into a
     500 that says so: on in tests, so the mock is held to its own contract.
+    `stateless`: no collection is inferred from a plain document's resource paths (declared
+    `x-specmock` collections are served as ever).
     `max_file_store_bytes` bounds the uploads kept at once (past it a write with files is 413).
     `allowed_hosts`: the Host names requests may name (None: any well-formed host);
     `public_url` is the base of links in answers that refuse a Host.
@@ -39,6 +41,7 @@ class EngineOptions:
     public_url: str = "http://127.0.0.1"
     admin_token: str | None = None
     check_responses: bool = False
+    stateless: bool = False
     throttle: bool = True
     journal_size: int = 1000
     secret: bytes | None = None

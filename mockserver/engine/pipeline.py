@@ -187,10 +187,14 @@ class Pipeline:
         try:
             inputs = self._validate(operation, dict(match.params), request)
         except ApiError as error:
-            documented = self._invalid(operation, request, error)
-            if documented is None:
-                raise  # here, not in the helper: its frame would keep the request alive
-            response = documented
+            if error.kind == "notFound" and operation.not_found is not None:
+                # a path naming no record of an inferred collection: the operation's own 404
+                response = self._encode(operation, operation.not_found(request), request)
+            else:
+                documented = self._invalid(operation, request, error)
+                if documented is None:
+                    raise  # here, not in the helper: its frame would keep the request alive
+                response = documented
         else:
             if "prefer" not in request.headers and "__" not in request.query_string:
                 # A request for a documented answer (`Prefer: code=`, Prism's `__code=`) is

@@ -2,7 +2,9 @@
 
 Nothing here names an API: the token endpoint is the operation whose `x-specmock.action` is
 `issueToken`, protected operations are those whose `security` names an HTTP bearer scheme,
-collections come from the root `x-specmock.collections`, and so on (docs/extensions.md).
+collections and what each operation does come from the contract layer's declarations model
+(mockserver/contract/declarations.py: declared, or inferred from a plain document's resource
+paths), the one the engine compiles from, and so on (docs/extensions.md).
 """
 
 from __future__ import annotations
@@ -14,9 +16,21 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from mockserver.contract.declarations import (
+    CollectionSpec,
+    Declarations,
+    JsonFileRule,
+    read_declarations,
+)
 from mockserver.core.styles import DEFAULT_STYLE, default_explode, serialise_pairs, serialise_text
 from mockserver.suites_support.schemas import find_placeholder, resolve_refs
 from mockserver.suites_support.security import Requirement, read_requirements
+
+__all__ = [  # CollectionSpec and JsonFileRule are the contract layer's, re-exported
+    "CollectionSpec", "ContractModel", "DatasetSpec", "JsonFileRule", "Operation",
+    "PaginationSpec", "Parameter", "RefreshEndpoint", "Security", "TokenBudget",
+    "TokenEndpoint", "User",
+]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _PARAMETER = re.compile(r"\{([^{}/]+)\}")
@@ -180,52 +194,6 @@ class RefreshEndpoint:
 
 
 @dataclass(frozen=True)
-class JsonFileRule:
-    """A JSON file field checked against a structure kept in another collection's record."""
-
-    field: str
-    via: str
-    collection: str
-    structure: str
-
-
-@dataclass(frozen=True)
-class CollectionSpec:
-    """A collection from the root `x-specmock.collections`."""
-
-    name: str
-    id_field: str
-    id_type: str = "integer"
-    id_source: str = "server"
-    unique: tuple[str, ...] = ()
-    references: Mapping[str, str] = field(default_factory=dict)
-    files: tuple[str, ...] = ()
-    json_files: Mapping[str, JsonFileRule] = field(default_factory=dict)
-    conflict_status: int = 409
-    value_rules: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
-
-    @classmethod
-    def from_extension(cls, name: str, spec: Mapping[str, Any]) -> CollectionSpec:
-        """Read one entry of `x-specmock.collections`."""
-        json_files = {
-            f: JsonFileRule(f, str(r["via"]), str(r["collection"]), str(r["structure"]))
-            for f, r in (spec.get("jsonFiles") or {}).items()
-        }
-        return cls(
-            name=name,
-            id_field=str(spec.get("idField", "id")),
-            id_type=str(spec.get("idType", "integer")),
-            id_source=str(spec.get("idSource", "server")),
-            unique=tuple(spec.get("unique") or ()),
-            references=dict(spec.get("references") or {}),
-            files=tuple(spec.get("files") or ()),
-            json_files=json_files,
-            conflict_status=int(spec.get("conflictStatus", 409)),
-            value_rules={k: tuple(v) for k, v in (spec.get("valueRules") or {}).items()},
-        )
-
-
-@dataclass(frozen=True)
 class DatasetSpec:
     """Data-set ids of paginated lists: the query parameter, lifetime and response property."""
 
@@ -327,19 +295,18 @@ class ContractModel:
         return cls.from_document(loaded.document)
 
     @classmethod
-    def from_document(cls, document: Mapping[str, Any]) -> ContractModel:
-        """Read a bundled OpenAPI document."""
+    def from_document(cls, document: Mapping[str, Any], *, infer: bool = True) -> ContractModel:
+        """Read a bundled OpenAPI document (with `infer`, collections inferred from a plain
+        document's resource paths too, as the mock serves it without `--stateless`)."""
         root = document.get("x-specmock") or {}
-        operations = tuple(_read_operations(document))
+        declarations = read_declarations(document, infer=infer)
+        operations = tuple(_read_operations(document, declarations))
         auth = root.get("auth") or {}
         return cls(
             title=str((document.get("info") or {}).get("title", "")),
             document=document,
             operations=operations,
-            collections={
-                n: CollectionSpec.from_extension(n, s)
-                for n, s in (root.get("collections") or {}).items()
-            },
+            collections=declarations.collections,
             representation=str(root.get("representation", "plain")),
             pagination=PaginationSpec.from_extension(root["pagination"])
             if isinstance(root.get("pagination"), Mapping)
@@ -422,7 +389,9 @@ def _template_regex(template: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _read_operations(document: Mapping[str, Any]) -> Iterator[Operation]:
+def _read_operations(
+    document: Mapping[str, Any], declarations: Declarations
+) -> Iterator[Operation]:
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
     default_security = document.get("security")
     for path, item in (document.get("paths") or {}).items():
@@ -432,7 +401,8 @@ def _read_operations(document: Mapping[str, Any]) -> Iterator[Operation]:
         for method in HTTP_METHODS:
             raw = item.get(method)
             if isinstance(raw, dict):
-                yield _operation(document, path, method, raw, shared, schemes, default_security)
+                yield _operation(document, path, method, raw, shared, schemes, default_security,
+                                 declarations.of(path, method))
 
 
 def _operation(
@@ -443,6 +413,7 @@ def _operation(
     shared: list[Any],
     schemes: Mapping[str, Any],
     default_security: Any,
+    ext: Mapping[str, Any],
 ) -> Operation:
     parameters = _parameters(document, [*shared, *(raw.get("parameters") or [])])
     body = resolve_refs(document, raw.get("requestBody") or {})
@@ -453,7 +424,7 @@ def _operation(
         method=method.upper(),
         path=path,
         operation_id=str(raw.get("operationId", f"{method} {path}")),
-        ext=raw.get("x-specmock") or {},
+        ext=ext,
         parameters=parameters,
         bodies={m: c.get("schema") or {} for m, c in content.items()},
         body_examples={m: e for m, c in content.items() if (e := _first_example(c)) is not None},

@@ -55,8 +55,13 @@ def record_of(body: Any, siren: bool) -> dict[str, Any] | None:
     return dict(body) if isinstance(body, dict) else None
 
 
-def items_of(body: Any, siren: bool) -> list[dict[str, Any]] | None:
-    """The records of a list page (None when the body is not a list at all)."""
+def items_of(
+    body: Any, siren: bool, envelope: str | None = None
+) -> list[dict[str, Any]] | None:
+    """The records of a list page (None when the body is not a list at all); a plain list
+    wrapped in an object holds them in its `envelope` member."""
+    if envelope is not None and not siren:
+        body = body.get(envelope) if isinstance(body, dict) else None
     if siren:
         if not isinstance(body, dict) or not isinstance(body.get("entities", []), list):
             return None

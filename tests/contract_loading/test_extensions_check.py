@@ -88,7 +88,7 @@ def test_unknown_key_without_a_close_match_lists_the_keys(write: Write, tmp_path
     allowed = (
         "idField, idType, idSource, class, unique, conflictStatus, references, files, "
         "jsonFiles, seed, location, notFound, fileChecks, valueRules, protect, hidden, "
-        "setOnCreate, flatten, title, related"
+        "setOnCreate, flatten, title, related, idFormat, envelope"
     )
     assert problems == [
         (
