@@ -213,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ignore the contract's throttle rates (x-specmock.throttle): nothing answers 429",
     )
+    serve.add_argument(
+        "--cors", choices=["on", "off"], default="on",
+        help="answer browsers' CORS preflights and let pages on any origin read answers")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument("--log-format", choices=["text", "json"], default="text",
                        help="log lines as text, or one JSON object per line")
@@ -449,6 +452,7 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
                         idle_timeout=args.idle_timeout, max_connections=args.max_connections),
         public_url=(args.public_url or [f"http://{url_host(args.host)}:{port}"])[0].rstrip("/"),
         throttle=not args.no_throttle,
+        cors=args.cors == "on",
     )
     try:
         engine = MockEngine.from_loaded(loaded, checks, options)

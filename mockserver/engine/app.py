@@ -10,6 +10,7 @@ from mockserver.behaviours.faults import Faults, FaultSpecError
 from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request, Response
 from mockserver.core.problems import ApiError
+from mockserver.engine import cors
 from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
 from mockserver.engine.compile import compile_contract
 from mockserver.engine.hosts import HostPolicy
@@ -101,12 +102,17 @@ class MockEngine:
                                         refused)
         if request.path.startswith(ADMIN_PREFIX):
             return self.admin.handle(request)
-        return self.pipeline.handle(request)
+        if not self.options.cors:
+            return self.pipeline.handle(request)
+        if cors.is_preflight(request):
+            return self.pipeline.answered(request, cors.preflight(request))
+        return cors.allow(request, self.pipeline.handle(request))
 
     def refuse(self, request: Request, error: ApiError) -> Response:
         """`error` in the contract's error shape for a request the HTTP layer will not run
         (a limit broken: 408, 414, 431, 503), journalled like any other."""
-        return self.pipeline.reject(request, error)
+        response = self.pipeline.reject(request, error)
+        return cors.allow(request, response) if self.options.cors else response
 
     def malformed(self, request: Request, detail: str) -> Response:
         """400 in the contract's error shape for a request the HTTP layer could not parse

@@ -139,6 +139,11 @@ class Pipeline:
         self._journal(request, response, None, 0.0)
         return response
 
+    def answered(self, request: Request, response: Response) -> Response:
+        """Journal an answer given before the flow (a CORS preflight) and return it."""
+        self._journal(request, response, None, 0.0)
+        return response
+
     def _handle(self, request: Request) -> tuple[Operation | None, Response]:
         if len(request.body) > self.options.max_body_bytes:
             raise ApiError(
