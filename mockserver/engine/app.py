@@ -12,6 +12,7 @@ from mockserver.core.exchange import Request, Response
 from mockserver.core.problems import ApiError
 from mockserver.engine import cors
 from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
+from mockserver.engine.callbacks import CallbackSender
 from mockserver.engine.compile import compile_contract
 from mockserver.engine.hosts import HostPolicy
 from mockserver.engine.journal import Journal
@@ -44,8 +45,10 @@ class MockEngine:
         self.journal = Journal(self.options.journal_size)
         self.contract = compile_contract(document, self.options, self.clock)
         self.faults = _faults(document, self.options.seed)
+        self.callbacks = CallbackSender(self.journal, self.clock)
         self.pipeline = Pipeline(
-            self.contract, self.options, self.journal, self.clock, document, self.faults
+            self.contract, self.options, self.journal, self.clock, document, self.faults,
+            self.callbacks,
         )
         self.admin = AdminApi(self)
         self.hosts = HostPolicy.of(self.options.allowed_hosts)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from mockserver.behaviours.callbacks import Callbacks, compile_callbacks
 from mockserver.behaviours.collections import (
     CollectionContext,
     CreateRecord,
@@ -70,6 +71,8 @@ class Operation:
     static: StaticResponder
     handler: Handler
     media_types: dict[str, str | None]
+    callbacks: Callbacks | None = None
+    """The OpenAPI `callbacks` a successful answer sends (None: it declares none)."""
 
     def media_type_for(self, status: int) -> str | None:
         """The media type the contract declares for a status (then its range, then default)."""
@@ -365,6 +368,7 @@ class _HandlerBuilder:
                 self._handler(template, ext, operation, static), ext.get("errors"), operation
             ),
             media_types=self._media_types(operation),
+            callbacks=compile_callbacks(operation, self.document, self.options.seed),
         )
 
     def _media_types(self, operation: dict[str, Any]) -> dict[str, str | None]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from mockserver.behaviours.callbacks import Exchange
 from mockserver.behaviours.collections import NOT_FOUND
 from mockserver.behaviours.faults import FaultPlan, Faults
 from mockserver.behaviours.outcomes import (
@@ -39,6 +40,7 @@ from mockserver.core.limits import brief, rememberable
 from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
 from mockserver.engine.access import reason_of
+from mockserver.engine.callbacks import CallbackSender
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
 from mockserver.engine.journal import Journal
 from mockserver.engine.mediatypes import is_json
@@ -70,8 +72,10 @@ class Pipeline:
         clock: Clock,
         document: dict[str, Any],
         faults: Faults | None = None,
+        callbacks: CallbackSender | None = None,
     ) -> None:
         self.contract, self.options, self.journal, self.clock = contract, options, journal, clock
+        self.callbacks = callbacks
         self.faults = faults if faults is not None else Faults(seed=options.seed)
         self.checker = ResponseChecker(document) if options.check_responses else None
         self._routes: BoundedMemo[str, RouteMatch] = BoundedMemo(ROUTE_CACHE_SIZE)
@@ -105,7 +109,19 @@ class Pipeline:
         elapsed = (time.perf_counter() - started) * 1000
         note = plan.deliver(response, self.faults.rng) if plan is not None else None
         self._journal(request, response, operation, elapsed, note)
+        if operation is not None and operation.callbacks is not None and response.status < 400 \
+                and (plan is None or plan.runs_behaviour):
+            self._callbacks(operation, request, response)
         return response
+
+    def _callbacks(self, operation: Operation, request: Request, response: Response) -> None:
+        """Queue the callbacks a successful answer triggers; they are sent from other threads,
+        so the answer waits for no receiver (and is journalled before them)."""
+        assert operation.callbacks is not None
+        match = self._match(request.path)
+        if self.callbacks is not None and isinstance(match, RouteMatch):
+            exchange = Exchange(request, dict(match.params), response)
+            self.callbacks.trigger(operation.callbacks, operation.operation_id, exchange)
 
     def _fault(self, request: Request) -> FaultPlan | None:
         """The fault chosen for this request, if any (behaviours/faults.py); only asked when
