@@ -216,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--cors", choices=["on", "off"], default="on",
         help="answer browsers' CORS preflights and let pages on any origin read answers")
+    serve.add_argument(
+        "--callbacks", choices=["on", "off"], default="on",
+        help="send the OpenAPI callbacks an answer triggers (to the URLs clients name)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument("--log-format", choices=["text", "json"], default="text",
                        help="log lines as text, or one JSON object per line")
@@ -453,6 +456,7 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         public_url=(args.public_url or [f"http://{url_host(args.host)}:{port}"])[0].rstrip("/"),
         throttle=not args.no_throttle,
         cors=args.cors == "on",
+        callbacks=args.callbacks == "on",
     )
     try:
         engine = MockEngine.from_loaded(loaded, checks, options)

@@ -48,7 +48,7 @@ class MockEngine:
         self.callbacks = CallbackSender(self.journal, self.clock)
         self.pipeline = Pipeline(
             self.contract, self.options, self.journal, self.clock, document, self.faults,
-            self.callbacks,
+            self.callbacks if self.options.callbacks else None,
         )
         self.admin = AdminApi(self)
         self.hosts = HostPolicy.of(self.options.allowed_hosts)

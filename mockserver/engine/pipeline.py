@@ -40,6 +40,7 @@ from mockserver.core.limits import brief, rememberable
 from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
 from mockserver.engine.access import reason_of
+from mockserver.engine.callbacks import USER_AGENT as CALLBACK_AGENT
 from mockserver.engine.callbacks import CallbackSender
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
 from mockserver.engine.journal import Journal
@@ -118,8 +119,10 @@ class Pipeline:
         """Queue the callbacks a successful answer triggers; they are sent from other threads,
         so the answer waits for no receiver (and is journalled before them)."""
         assert operation.callbacks is not None
+        if self.callbacks is None or request.headers.get("user-agent") == CALLBACK_AGENT:
+            return  # off; or a callback of a mock: its answer calls no one back (no loops)
         match = self._match(request.path)
-        if self.callbacks is not None and isinstance(match, RouteMatch):
+        if isinstance(match, RouteMatch):
             exchange = Exchange(request, dict(match.params), response)
             self.callbacks.trigger(operation.callbacks, operation.operation_id, exchange)
 

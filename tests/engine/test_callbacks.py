@@ -228,3 +228,23 @@ def test_every_kind_of_expression_reads_the_exchange() -> None:
 def test_an_expression_that_names_nothing_is_an_error(expression: str) -> None:
     with pytest.raises(ExpressionError):
         evaluate(expression, _exchange(body={"a": 1}))
+
+
+def test_callbacks_off_sends_nothing(document: dict[str, Any]) -> None:
+    # Given callbacks turned off
+    engine = MockEngine(document, EngineOptions(callbacks=False))
+    # When a subscription names a (non-http) URL that would otherwise be journalled as not sent
+    answer = _subscribe(engine, "mailto:ops@client.example")
+    # Then the answer is the operation's and no callback was even considered
+    assert answer.status == 201
+    assert [e.get("callback") for e in engine.journal.entries()] == [None]
+
+
+def test_a_callback_of_a_mock_calls_no_one_back(engine: MockEngine) -> None:
+    # Given a request that is itself a mock's callback (its User-Agent says so)
+    answer = send(engine, "POST", "/subscriptions",
+                  json_body={"callbackUrl": "mailto:ops@client.example", "events": ["order.paid"]},
+                  headers={"User-Agent": "specmock-callbacks"})
+    # Then it is answered but triggers nothing: two mocks cannot call each other forever
+    assert answer.status == 201
+    assert [e.get("callback") for e in engine.journal.entries()] == [None]
