@@ -13,14 +13,21 @@ import secrets
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mockserver.contract.bundled import bundled_contracts, describe_bundled, resolve_contract
 from mockserver.core.limits import HttpLimits
+
+if TYPE_CHECKING:  # imported late when serving (see _serve_on)
+    from mockserver.engine.app import MockEngine
+    from mockserver.engine.options import EngineOptions
+    from mockserver.engine.reload import ReloadingEngine
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CANNOT_LISTEN = 3  # the address or port cannot be bound (in use, not ours): before "ready"
@@ -219,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--callbacks", choices=["on", "off"], default="on",
         help="send the OpenAPI callbacks an answer triggers (to the URLs clients name)")
+    serve.add_argument(
+        "--watch", action="store_true",
+        help="serve the document anew when one of its files changes (same port; collections "
+        "declared as before keep their records)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument("--log-format", choices=["text", "json"], default="text",
                        help="log lines as text, or one JSON object per line")
@@ -458,6 +469,10 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         cors=args.cors == "on",
         callbacks=args.callbacks == "on",
     )
+    if args.watch:  # every engine of this run shares one clock and one token secret
+        from mockserver.core.clock import ControllableClock
+
+        options.clock, options.secret = ControllableClock(), secrets.token_bytes(32)
     try:
         engine = MockEngine.from_loaded(loaded, checks, options)
     except SeedScaleError as error:
@@ -495,14 +510,46 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         print(f"specmock: warning: {args.host} is reachable from other machines; the admin API "
               f"(reset, clock, journal, uploads) needs the header X-Specmock-Token: "
               f"{admin_token}", file=sys.stderr, flush=True)
+    stop_watching = threading.Event()
+    served = _watching(args, engine, loaded.files, options, stop_watching) if args.watch else engine
     try:
-        serve_forever(engine, args.host, port, sock=listening)
+        serve_forever(served, args.host, port, sock=listening)
     except OSError as error:
         print(f"specmock: cannot listen on {url_host(args.host)}:{port}: {error.strerror}",
               file=sys.stderr)
         return EXIT_CANNOT_LISTEN
+    finally:
+        stop_watching.set()
     print("specmock: stopped", file=sys.stderr)
     return EXIT_OK
+
+
+def _watching(args: argparse.Namespace, engine: MockEngine, files: tuple[Path, ...],
+              options: EngineOptions, stop: threading.Event) -> ReloadingEngine:
+    """The engine to serve with --watch, and a thread reloading it when a file changes."""
+    from mockserver.engine.reload import ReloadingEngine, rebuilding, watch_files
+
+    served = ReloadingEngine(engine, files, rebuilding(resolve_contract(args.contract), options,
+                                                       remember=not args.no_check_cache))
+
+    def changed() -> None:
+        result = served.reload()
+        if result.ok:
+            kept = ", ".join(result.kept) or "none"
+            print(f"specmock: reloaded {args.contract} in {result.seconds:.2f}s "
+                  f"({sum(len(m) for m in served.engine.contract.routes.values())} operations; "
+                  f"collections kept: {kept})", file=sys.stderr, flush=True)
+            return
+        for line in result.problems:
+            print(line, file=sys.stderr)
+        print(f"specmock: {args.contract} changed but has {len(result.problems)} problem(s); "
+              "still serving the previous version", file=sys.stderr, flush=True)
+
+    threading.Thread(target=watch_files, args=(lambda: served.files, changed, stop),
+                     name="specmock-watch", daemon=True).start()
+    print(f"specmock: watching {len(files)} file(s) of {args.contract} for changes",
+          file=sys.stderr, flush=True)
+    return served
 
 
 if __name__ == "__main__":

@@ -38,11 +38,13 @@ class ContractError(Exception):
 class MockEngine:
     """A mock server's whole behaviour as a function from `Request` to `Response`."""
 
-    def __init__(self, document: dict[str, Any], options: EngineOptions | None = None) -> None:
+    def __init__(self, document: dict[str, Any], options: EngineOptions | None = None, *,
+                 journal: Journal | None = None) -> None:
+        """`journal`: one to add to (a reloaded engine keeps its predecessor's), else a new one."""
         self.options = options or EngineOptions()
         self.clock = self.options.clock or ControllableClock()
         self.document = document
-        self.journal = Journal(self.options.journal_size)
+        self.journal = journal if journal is not None else Journal(self.options.journal_size)
         self.contract = compile_contract(document, self.options, self.clock)
         self.faults = _faults(document, self.options.seed)
         self.callbacks = CallbackSender(self.journal, self.clock)
@@ -69,7 +71,8 @@ class MockEngine:
 
     @classmethod
     def from_loaded(
-        cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None
+        cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None,
+        *, journal: Journal | None = None,
     ) -> MockEngine:
         """Compile a loaded contract while its checks finish (maybe in a child process, see
         mockserver/contract/parallel.py); raises ContractError when they find errors.
@@ -81,7 +84,7 @@ class MockEngine:
         failure: Exception | None = None
         if loaded.loaded and not any(d.is_error for d in loaded.diagnostics):
             try:
-                engine = cls(loaded.document, options)
+                engine = cls(loaded.document, options, journal=journal)
             except Exception as exc:  # reported below, after the checks have had their say
                 failure = exc
         problems = [*loaded.diagnostics, *(checks.result() if loaded.loaded else ())]
