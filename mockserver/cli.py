@@ -545,8 +545,14 @@ def _watching(args: argparse.Namespace, engine: MockEngine, files: tuple[Path, .
         print(f"specmock: {args.contract} changed but has {len(result.problems)} problem(s); "
               "still serving the previous version", file=sys.stderr, flush=True)
 
-    threading.Thread(target=watch_files, args=(lambda: served.files, changed, stop),
-                     name="specmock-watch", daemon=True).start()
+    def watch() -> None:
+        try:
+            watch_files(lambda: served.files, changed, stop)
+        except Exception as error:  # e.g. the system's limit of watched files: one line
+            print(f"specmock: --watch stopped: {type(error).__name__}: {error}; still serving "
+                  "the version loaded last", file=sys.stderr, flush=True)
+
+    threading.Thread(target=watch, name="specmock-watch", daemon=True).start()
     print(f"specmock: watching {len(files)} file(s) of {args.contract} for changes",
           file=sys.stderr, flush=True)
     return served
