@@ -38,13 +38,11 @@ class ContractError(Exception):
 class MockEngine:
     """A mock server's whole behaviour as a function from `Request` to `Response`."""
 
-    def __init__(self, document: dict[str, Any], options: EngineOptions | None = None, *,
-                 journal: Journal | None = None) -> None:
-        """`journal`: one to add to (a reloaded engine keeps its predecessor's), else a new one."""
+    def __init__(self, document: dict[str, Any], options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
         self.clock = self.options.clock or ControllableClock()
         self.document = document
-        self.journal = journal if journal is not None else Journal(self.options.journal_size)
+        self.journal = Journal(self.options.journal_size)
         self.contract = compile_contract(document, self.options, self.clock)
         self.faults = _faults(document, self.options.seed)
         self.callbacks = CallbackSender(self.journal, self.clock)
@@ -71,8 +69,7 @@ class MockEngine:
 
     @classmethod
     def from_loaded(
-        cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None,
-        *, journal: Journal | None = None,
+        cls, loaded: LoadedContract, checks: PendingChecks, options: EngineOptions | None = None
     ) -> MockEngine:
         """Compile a loaded contract while its checks finish (maybe in a child process, see
         mockserver/contract/parallel.py); raises ContractError when they find errors.
@@ -84,7 +81,7 @@ class MockEngine:
         failure: Exception | None = None
         if loaded.loaded and not any(d.is_error for d in loaded.diagnostics):
             try:
-                engine = cls(loaded.document, options, journal=journal)
+                engine = cls(loaded.document, options)
             except Exception as exc:  # reported below, after the checks have had their say
                 failure = exc
         problems = [*loaded.diagnostics, *(checks.result() if loaded.loaded else ())]
@@ -124,6 +121,10 @@ class MockEngine:
         """400 in the contract's error shape for a request the HTTP layer could not parse
         (`request` holds what it did read: method, path and headers as far as they went)."""
         return self.pipeline.reject(request, ApiError("malformedRequest", detail))
+
+    def keep_journal(self, journal: Journal) -> None:
+        """Record into `journal` from now on (a reloaded engine keeps its predecessor's)."""
+        self.journal = self.pipeline.journal = self.callbacks.journal = journal
 
     def reset(self) -> None:
         """State back to the seed, data sets forgotten, journal emptied, clock back to real time."""

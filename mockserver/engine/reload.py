@@ -105,8 +105,10 @@ def rebuilding(path: Path, options: EngineOptions, remember: bool = True) -> Bui
 
         loaded = load_contract(path)
         checks = PendingChecks(loaded, serve_checks(remember), fork=False)
-        journal = old.journal if old is not None else None
-        return MockEngine.from_loaded(loaded, checks, options, journal=journal), loaded.files
+        engine = MockEngine.from_loaded(loaded, checks, options)
+        if old is not None:
+            engine.keep_journal(old.journal)
+        return engine, loaded.files
     return build
 
 
