@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mockserver.contract.bundled import bundled_contracts, describe_bundled, resolve_contract
+from mockserver.core.clock import ControllableClock
 from mockserver.core.limits import HttpLimits
 
 if TYPE_CHECKING:  # imported late when serving (see _serve_on)
@@ -468,11 +469,10 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         throttle=not args.no_throttle,
         cors=args.cors == "on",
         callbacks=args.callbacks == "on",
+        # With --watch every engine of this run shares one clock and one token secret.
+        clock=ControllableClock() if args.watch else None,
+        secret=secrets.token_bytes(32) if args.watch else None,
     )
-    if args.watch:  # every engine of this run shares one clock and one token secret
-        from mockserver.core.clock import ControllableClock
-
-        options.clock, options.secret = ControllableClock(), secrets.token_bytes(32)
     try:
         engine = MockEngine.from_loaded(loaded, checks, options)
     except SeedScaleError as error:
