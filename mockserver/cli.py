@@ -6,6 +6,7 @@ Bad input is a one-line message and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import ipaddress
 import logging
 import os
@@ -561,6 +562,9 @@ def _watching(args: argparse.Namespace, engine: MockEngine, files: tuple[Path, .
 
     def watch() -> None:
         try:
+            # The OpenAPI checker is imported now, not on the first change (a second of it).
+            for module in CHECKER_MODULES:
+                importlib.import_module(module)
             watch_files(lambda: served.files, changed, stop)
         except Exception as error:  # e.g. the system's limit of watched files: one line
             print(f"specmock: --watch stopped: {type(error).__name__}: {error}; still serving "
