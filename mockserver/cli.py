@@ -542,8 +542,9 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
 def _watching(args: argparse.Namespace, engine: MockEngine, files: tuple[Path, ...],
               options: EngineOptions, stop: threading.Event) -> ReloadingEngine:
     """The engine to serve with --watch, and a thread reloading it when a file changes."""
-    from mockserver.engine.reload import ReloadingEngine, rebuilding, watch_files
+    from mockserver.engine.reload import ReloadingEngine, rebuilding, stamps, watch_files
 
+    read = stamps(files)  # as they were read, give or take the compile: edits since count
     served = ReloadingEngine(engine, files, rebuilding(resolve_contract(args.contract), options,
                                                        remember=not args.no_check_cache))
 
@@ -560,17 +561,19 @@ def _watching(args: argparse.Namespace, engine: MockEngine, files: tuple[Path, .
         print(f"specmock: {args.contract} changed but has {len(result.problems)} problem(s); "
               "still serving the previous version", file=sys.stderr, flush=True)
 
+    def prewarm() -> None:  # the OpenAPI checker now, not on the first change (a second)
+        for module in CHECKER_MODULES:
+            importlib.import_module(module)
+
     def watch() -> None:
         try:
-            # The OpenAPI checker is imported now, not on the first change (a second of it).
-            for module in CHECKER_MODULES:
-                importlib.import_module(module)
-            watch_files(lambda: served.files, changed, stop)
+            watch_files(lambda: served.files, changed, stop, since=read)
         except Exception as error:  # e.g. the system's limit of watched files: one line
             print(f"specmock: --watch stopped: {type(error).__name__}: {error}; still serving "
                   "the version loaded last", file=sys.stderr, flush=True)
 
     threading.Thread(target=watch, name="specmock-watch", daemon=True).start()
+    threading.Thread(target=prewarm, name="specmock-prewarm", daemon=True).start()
     print(f"specmock: watching {len(files)} file(s) of {args.contract} for changes",
           file=sys.stderr, flush=True)
     return served

@@ -127,24 +127,47 @@ def carry_state(old: MockEngine, new: MockEngine) -> tuple[tuple[str, ...], tupl
 
 
 def watch_files(files: Callable[[], Iterable[Path]], changed: Callable[[], None],
-                stop: threading.Event, *, debounce_ms: int = 300) -> None:
+                stop: threading.Event, *, debounce_ms: int = 300,
+                since: dict[Path, int] | None = None) -> None:
     """Call `changed` after each change to one of `files()` (asked again after each change,
-    since a reload may add or drop files), until `stop` is set."""
+    since a reload may add or drop files), until `stop` is set.
+
+    `since`, the files' modification times when they were read (`stamps`): a file saved
+    before the watcher was armed is a change too, seen once the watcher first reports in."""
     from watchfiles import watch
 
+    pending = since
     while not stop.is_set():
         wanted = {path.resolve() for path in files()}
         folders = {path.parent for path in wanted if path.parent.is_dir()}
         if not folders:
             return
-        for _ in watch(*sorted(map(str, folders)), stop_event=stop, debounce=debounce_ms,
-                       watch_filter=_within(wanted), raise_interrupt=False):
+        for found in watch(*sorted(map(str, folders)), stop_event=stop, debounce=debounce_ms,
+                           watch_filter=_within(wanted), raise_interrupt=False,
+                           rust_timeout=1000, yield_on_timeout=True):
+            if not found:  # armed, and quiet for a second
+                if pending is not None and stamps(pending) != pending:
+                    changed()
+                pending = None
+                continue
+            pending = None
             changed()
             current = {path.resolve() for path in files()}
             if {path.parent for path in current} != folders:
                 break  # a file in another folder now: watch the folders afresh
             wanted.clear()  # the filter reads this set: same folders, maybe other files
             wanted.update(current)
+
+
+def stamps(files: Iterable[Path]) -> dict[Path, int]:
+    """Each file's modification time in nanoseconds (-1: gone)."""
+    out: dict[Path, int] = {}
+    for path in files:
+        try:
+            out[path] = path.stat().st_mtime_ns
+        except OSError:
+            out[path] = -1
+    return out
 
 
 def _within(wanted: set[Path]) -> Callable[[object, str], bool]:

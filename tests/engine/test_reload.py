@@ -5,6 +5,7 @@ watcher itself, waited on with an event, never a pause."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -16,7 +17,7 @@ import yaml
 from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request, Response
 from mockserver.engine.options import EngineOptions
-from mockserver.engine.reload import ReloadingEngine, rebuilding, watch_files
+from mockserver.engine.reload import ReloadingEngine, rebuilding, stamps, watch_files
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny" / "openapi.yaml"
 WAIT = 30.0  # a bound for a broken watcher, never a pause
@@ -183,3 +184,23 @@ def test_the_watcher_calls_back_on_a_change_to_a_watched_file(tmp_path: Path) ->
         stop.set()
         thread.join(WAIT)
     assert not thread.is_alive()
+
+
+def test_a_save_before_the_watcher_is_armed_is_a_change_too(tmp_path: Path) -> None:
+    # Given a file read at some moment, then saved again before any watcher runs
+    watched = tmp_path / "openapi.yaml"
+    watched.write_text("openapi: 3.0.3\n")
+    read = stamps([watched])
+    watched.write_text("openapi: 3.1.0\n")
+    os.utime(watched, ns=(read[watched] + 10**9, read[watched] + 10**9))
+    seen, stop = threading.Event(), threading.Event()
+    # When the watcher starts, told when the file was read
+    thread = threading.Thread(target=watch_files, args=(lambda: [watched], seen.set, stop),
+                              kwargs={"debounce_ms": 50, "since": read}, daemon=True)
+    thread.start()
+    try:
+        # Then it reports the change once armed, though nothing changed while it watched
+        assert seen.wait(WAIT)
+    finally:
+        stop.set()
+        thread.join(WAIT)
