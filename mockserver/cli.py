@@ -6,6 +6,7 @@ Bad input is a one-line message and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import ipaddress
 import logging
 import os
@@ -13,15 +14,23 @@ import secrets
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mockserver.contract.bundled import bundled_contracts, describe_bundled, resolve_contract
+from mockserver.core.clock import ControllableClock
 from mockserver.core.limits import HttpLimits
 from mockserver.core.progress import StartupProgress, ticking
+
+if TYPE_CHECKING:  # imported late when serving (see _serve_on)
+    from mockserver.engine.app import MockEngine
+    from mockserver.engine.options import EngineOptions
+    from mockserver.engine.reload import ReloadingEngine
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CANNOT_LISTEN = 3  # the address or port cannot be bound (in use, not ours): before "ready"
@@ -237,6 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="infer no collections from a plain document's resource paths: every operation "
         "answers from its examples or schema (x-specmock collections are served as ever)",
     )
+    serve.add_argument(
+        "--cors", choices=["on", "off"], default="on",
+        help="answer browsers' CORS preflights and let pages on any origin read answers")
+    serve.add_argument(
+        "--callbacks", choices=["on", "off"], default="on",
+        help="send the OpenAPI callbacks an answer triggers (to the URLs clients name)")
+    serve.add_argument(
+        "--watch", action="store_true",
+        help="serve the document anew when one of its files changes (same port; collections "
+        "declared as before keep their records)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument("--log-format", choices=["text", "json"], default="text",
                        help="log lines as text, or one JSON object per line")
@@ -490,6 +509,11 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         public_url=(args.public_url or [f"http://{url_host(args.host)}:{port}"])[0].rstrip("/"),
         throttle=not args.no_throttle,
         stateless=args.stateless,
+        cors=args.cors == "on",
+        callbacks=args.callbacks == "on",
+        # With --watch every engine of this run shares one clock and one token secret.
+        clock=ControllableClock() if args.watch else None,
+        secret=secrets.token_bytes(32) if args.watch else None,
     )
     with ticking(progress):  # after the checks' fork: a fork copies one thread
         try:
@@ -535,12 +559,16 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
         print(f"specmock: warning: {args.host} is reachable from other machines; the admin API "
               f"(reset, clock, journal, uploads) needs the header X-Specmock-Token: "
               f"{admin_token}", file=sys.stderr, flush=True)
+    stop_watching = threading.Event()
+    served = _watching(args, engine, loaded.files, options, stop_watching) if args.watch else engine
     try:
-        serve_forever(engine, args.host, port, sock=listening)
+        serve_forever(served, args.host, port, sock=listening)
     except OSError as error:
         print(f"specmock: cannot listen on {url_host(args.host)}:{port}: {error.strerror}",
               file=sys.stderr)
         return EXIT_CANNOT_LISTEN
+    finally:
+        stop_watching.set()
     print("specmock: stopped", file=sys.stderr)
     return EXIT_OK
 
@@ -560,6 +588,47 @@ def _warn_problems(engine: object, contract: str) -> None:
     print(f"specmock: warning: {contract}: {len(problems)} problem(s) (as `specmock lint` "
           f"lists them); serving anyway, {unservable} operation(s) answering 500 for a "
           "problem (--strict refuses to serve)", file=sys.stderr, flush=True)
+
+
+def _watching(args: argparse.Namespace, engine: MockEngine, files: tuple[Path, ...],
+              options: EngineOptions, stop: threading.Event) -> ReloadingEngine:
+    """The engine to serve with --watch, and a thread reloading it when a file changes."""
+    from mockserver.engine.reload import ReloadingEngine, rebuilding, stamps, watch_files
+
+    read = stamps(files)  # as they were read, give or take the compile: edits since count
+    served = ReloadingEngine(engine, files, rebuilding(resolve_contract(args.contract), options,
+                                                       remember=not args.no_check_cache,
+                                                       strict=args.strict))
+
+    def changed() -> None:
+        result = served.reload()
+        if result.ok:
+            kept = ", ".join(result.kept) or "none"
+            print(f"specmock: reloaded {args.contract} in {result.seconds:.2f}s "
+                  f"({sum(len(m) for m in served.engine.contract.routes.values())} operations; "
+                  f"collections kept: {kept})", file=sys.stderr, flush=True)
+            return
+        for line in result.problems:
+            print(line, file=sys.stderr)
+        print(f"specmock: {args.contract} changed but has {len(result.problems)} problem(s); "
+              "still serving the previous version", file=sys.stderr, flush=True)
+
+    def prewarm() -> None:  # the OpenAPI checker now, not on the first change (a second)
+        for module in CHECKER_MODULES:
+            importlib.import_module(module)
+
+    def watch() -> None:
+        try:
+            watch_files(lambda: served.files, changed, stop, since=read)
+        except Exception as error:  # e.g. the system's limit of watched files: one line
+            print(f"specmock: --watch stopped: {type(error).__name__}: {error}; still serving "
+                  "the version loaded last", file=sys.stderr, flush=True)
+
+    threading.Thread(target=watch, name="specmock-watch", daemon=True).start()
+    threading.Thread(target=prewarm, name="specmock-prewarm", daemon=True).start()
+    print(f"specmock: watching {len(files)} file(s) of {args.contract} for changes",
+          file=sys.stderr, flush=True)
+    return served
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from mockserver.core.clock import ControllableClock
 from mockserver.core.exchange import Request, Response
 from mockserver.core.pointers import escape
 from mockserver.core.problems import ApiError
+from mockserver.engine import cors
 from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
+from mockserver.engine.callbacks import CallbackSender
 from mockserver.engine.compile import compile_contract, iter_operations
 from mockserver.engine.hosts import HostPolicy
 from mockserver.engine.journal import Journal
@@ -50,8 +52,10 @@ class MockEngine:
         self.problems: list[Diagnostic] = []
         """The contract's problems it is served despite (lenient serving), as lint lists them."""
         self.faults = _faults(document, self.options.seed)
+        self.callbacks = CallbackSender(self.journal, self.clock)
         self.pipeline = Pipeline(
-            self.contract, self.options, self.journal, self.clock, document, self.faults
+            self.contract, self.options, self.journal, self.clock, document, self.faults,
+            self.callbacks if self.options.callbacks else None,
         )
         self.admin = AdminApi(self)
         self.hosts = HostPolicy.of(self.options.allowed_hosts)
@@ -136,17 +140,26 @@ class MockEngine:
                                         refused)
         if request.path.startswith(ADMIN_PREFIX):
             return self.admin.handle(request)
-        return self.pipeline.handle(request)
+        if not self.options.cors:
+            return self.pipeline.handle(request)
+        if cors.is_preflight(request):
+            return self.pipeline.answered(request, cors.preflight(request))
+        return cors.allow(request, self.pipeline.handle(request))
 
     def refuse(self, request: Request, error: ApiError) -> Response:
         """`error` in the contract's error shape for a request the HTTP layer will not run
         (a limit broken: 408, 414, 431, 503), journalled like any other."""
-        return self.pipeline.reject(request, error)
+        response = self.pipeline.reject(request, error)
+        return cors.allow(request, response) if self.options.cors else response
 
     def malformed(self, request: Request, detail: str) -> Response:
         """400 in the contract's error shape for a request the HTTP layer could not parse
         (`request` holds what it did read: method, path and headers as far as they went)."""
         return self.pipeline.reject(request, ApiError("malformedRequest", detail))
+
+    def keep_journal(self, journal: Journal) -> None:
+        """Record into `journal` from now on (a reloaded engine keeps its predecessor's)."""
+        self.journal = self.pipeline.journal = self.callbacks.journal = journal
 
     def reset(self) -> None:
         """State back to the seed, data sets forgotten, journal emptied, clock back to real time."""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mockserver.behaviours.callbacks import Callbacks, compile_callbacks
 from mockserver.behaviours.collections import (
     CollectionContext,
     CreateRecord,
@@ -97,6 +98,8 @@ class Operation:
         return {}
     not_found: Callable[[Request], Outcome] | None = None
     """The operation's own 404 for a path that names no record (inferred collections)."""
+    callbacks: Callbacks | None = None
+    """The OpenAPI `callbacks` a successful answer sends (None: it declares none)."""
 
     def media_type_for(self, status: int) -> str | None:
         """The media type the contract declares for a status (then its range, then default)."""
@@ -452,6 +455,7 @@ class _HandlerBuilder:
             media_types=self._media_types(operation),
             contents=self._contents(operation),
             not_found=self._documented_not_found(ext, static, operation),
+            callbacks=compile_callbacks(operation, self.document, self.options.seed),
         )
 
     def _contents(self, operation: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:

@@ -27,7 +27,8 @@ JOURNAL_BODY_BYTES = 4096
 
 _NO_HEADERS: dict[str, str] = {}
 _Row = tuple[float, str, str, str, int, float, "str | None", "dict[str, Any] | None", str,
-             "dict[str, str]", bytes, int, "list[tuple[str, str]]", bytes, int]
+             "dict[str, str]", bytes, int, "list[tuple[str, str]]", bytes, int,
+             "dict[str, Any] | None"]
 # Row positions read by the queries (journal_query.py).
 TIME: Final = 0
 METHOD: Final = 1
@@ -91,11 +92,14 @@ class Journal:
         fault: dict[str, Any] | None = None,
         request: Request | None = None,
         response: Response | None = None,
+        callback: dict[str, Any] | None = None,
     ) -> None:
         """Add an entry from its fields (what `record` does, without building a `JournalEntry`);
         `duration_ms` is kept as measured and rounded to microseconds when read; `fault` is the
         note of a fault injected into this request (behaviours/faults.py); `request` and
-        `response` give the headers, bodies and client address (referenced, not copied)."""
+        `response` give the headers, bodies and client address (referenced, not copied);
+        `callback` marks a callback the mock sent (engine/callbacks.py): then `request` is
+        what it sent, `response` the receiver's answer (None: none came, status 0)."""
         if request is not None:
             client, asked, asked_body = request.client, request.headers, request.body
         else:
@@ -112,7 +116,7 @@ class Journal:
                asked_body if len(asked_body) <= JOURNAL_BODY_BYTES
                else asked_body[:JOURNAL_BODY_BYTES], len(asked_body), answered,
                answer_body if len(answer_body) <= JOURNAL_BODY_BYTES
-               else answer_body[:JOURNAL_BODY_BYTES], len(answer_body))
+               else answer_body[:JOURNAL_BODY_BYTES], len(answer_body), callback)
         with self._lock:
             self._added += 1
             self._entries.append(row)
@@ -156,6 +160,8 @@ def as_dict(row: _Row) -> dict[str, Any]:
         key = name.lower()
         answered[key] = f"{answered[key]}, {value}" if key in answered else value
     entry["response"] = {"headers": answered, **_body(row[13], row[14])}
+    if row[15] is not None:
+        entry["callback"] = row[15]
     return entry
 
 

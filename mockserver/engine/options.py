@@ -24,6 +24,8 @@ class EngineOptions:
     `max_file_store_bytes` bounds the uploads kept at once (past it a write with files is 413).
     `allowed_hosts`: the Host names requests may name (None: any well-formed host);
     `public_url` is the base of links in answers that refuse a Host.
+    `callbacks`: send the OpenAPI callbacks successful answers trigger (engine/callbacks.py).
+    `cors`: answer browsers' preflights and let pages on any origin read answers (cors.py).
     `admin_token`: when set, the admin API (but its health check) needs it in X-Specmock-Token,
     and uploads are read with it or with the contract's own credentials.
     """
@@ -42,6 +44,8 @@ class EngineOptions:
     admin_token: str | None = None
     check_responses: bool = False
     stateless: bool = False
+    cors: bool = True
+    callbacks: bool = True
     throttle: bool = True
     journal_size: int = 1000
     secret: bytes | None = None

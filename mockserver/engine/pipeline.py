@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from mockserver.behaviours.callbacks import Exchange
 from mockserver.behaviours.collections import NOT_FOUND
 from mockserver.behaviours.faults import FaultPlan, Faults
 from mockserver.behaviours.outcomes import (
@@ -40,6 +41,8 @@ from mockserver.core.limits import brief, rememberable
 from mockserver.core.memo import BoundedMemo
 from mockserver.core.problems import ApiError
 from mockserver.engine.access import reason_of
+from mockserver.engine.callbacks import USER_AGENT as CALLBACK_AGENT
+from mockserver.engine.callbacks import CallbackSender
 from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
 from mockserver.engine.encoding import encode_body
 from mockserver.engine.journal import Journal
@@ -81,8 +84,10 @@ class Pipeline:
         clock: Clock,
         document: dict[str, Any],
         faults: Faults | None = None,
+        callbacks: CallbackSender | None = None,
     ) -> None:
         self.contract, self.options, self.journal, self.clock = contract, options, journal, clock
+        self.callbacks = callbacks
         self.faults = faults if faults is not None else Faults(seed=options.seed)
         self.checker = ResponseChecker(document) if options.check_responses else None
         self._routes: BoundedMemo[str, RouteMatch] = BoundedMemo(ROUTE_CACHE_SIZE)
@@ -119,7 +124,21 @@ class Pipeline:
         elapsed = (time.perf_counter() - started) * 1000
         note = plan.deliver(response, self.faults.rng) if plan is not None else None
         self._journal(request, response, operation, elapsed, note)
+        if operation is not None and operation.callbacks is not None and response.status < 400 \
+                and (plan is None or plan.runs_behaviour):
+            self._callbacks(operation, request, response)
         return response
+
+    def _callbacks(self, operation: Operation, request: Request, response: Response) -> None:
+        """Queue the callbacks a successful answer triggers; they are sent from other threads,
+        so the answer waits for no receiver (and is journalled before them)."""
+        assert operation.callbacks is not None
+        if self.callbacks is None or request.headers.get("user-agent") == CALLBACK_AGENT:
+            return  # off; or a callback of a mock: its answer calls no one back (no loops)
+        match = self._match(request.path)
+        if isinstance(match, RouteMatch):
+            exchange = Exchange(request, dict(match.params), response)
+            self.callbacks.trigger(operation.callbacks, operation.operation_id, exchange)
 
     def _fault(self, request: Request) -> FaultPlan | None:
         """The fault chosen for this request, if any (behaviours/faults.py); only asked when
@@ -150,6 +169,11 @@ class Pipeline:
         """Answer `error` for a request that is not run through the flow (the HTTP layer could
         not read it in full), in the contract's error shape, journalled like any other."""
         response = self.contract.errors.render(error, request)
+        self._journal(request, response, None, 0.0)
+        return response
+
+    def answered(self, request: Request, response: Response) -> Response:
+        """Journal an answer given before the flow (a CORS preflight) and return it."""
         self._journal(request, response, None, 0.0)
         return response
 

@@ -69,7 +69,8 @@ def test_pyprojects_tool_specmock_table_gives_defaults(tmp_path: Path) -> None:
 def test_every_serve_option_has_its_environment_variable(tmp_path: Path) -> None:
     # Given a valid value for each option of `specmock serve`, in its SPECMOCK_* variable
     samples = {"offset_unit": "pages", "seed_scale": "aliquots=5", "public_url": "http://m:1",
-               "admin_token": "secret", "log_format": "json", "host": "127.0.0.2"}
+               "admin_token": "secret", "log_format": "json", "host": "127.0.0.2",
+               "cors": "off", "callbacks": "off"}
     for dest, action in options_of(SERVE).items():
         text = "true" if action.nargs == 0 else samples.get(dest, "7")
         # When the arguments are read
