@@ -103,20 +103,25 @@ def _located(error: Any, root: Any = None) -> list[SchemaError]:
     return [SchemaError(path, message, keyword, limit)]
 
 
-def _format_note(root: Any, schema_path: Any, limit: Any) -> str:
-    """" (the int32 range is ...)" where the failed bound is the one a numeric format set."""
-    node = root
-    for token in list(schema_path)[:-1]:
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and isinstance(token, int) and token < len(node):
-            node = node[token]
-        else:
-            return ""
-    bounds = format_range(node) if isinstance(node, dict) else None
-    if bounds is None or limit not in bounds:
-        return ""
-    return f" (the {node['format']} range is {bounds[0]} to {bounds[1]})"
+def _format_note(roots: Any, schema_path: Any, limit: Any) -> str:
+    """" (the int32 range is ...)" where the failed bound is the one a numeric format set.
+
+    `roots`: the schemas the path may start in: the validator's own root, then the registry
+    document its `$ref`s resolve in (a path through a ref starts there: /components/...)."""
+    for root in roots if isinstance(roots, tuple) else (roots,):
+        node = root
+        for token in list(schema_path)[:-1]:
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and isinstance(token, int) and token < len(node):
+                node = node[token]
+            else:
+                node = None
+                break
+        bounds = format_range(node) if isinstance(node, dict) else None
+        if bounds is not None and limit in bounds:
+            return f" (the {node['format']} range is {bounds[0]} to {bounds[1]})"
+    return ""
 
 
 class SchemaValidator:
@@ -175,7 +180,7 @@ def compile_schema(schema: Any, document: dict[str, Any], *,
     root = {"allOf": [_rebased(prepared.convert(schema))]}
     compiled = jsonschema_rs.Draft202012Validator(root, validate_formats=True, formats=_FORMATS,
                                                   registry=prepared.registry(schema))
-    return SchemaValidator(compiled, root)
+    return SchemaValidator(compiled, (root, prepared.resource(schema)))
 
 
 def convert_schema(schema: Any, document: dict[str, Any], *,
@@ -200,18 +205,27 @@ class _Prepared:
             _refers_to_paths(document.get("paths", {}))
         # Built on first use: without `paths`, and with them (only when some ref needs them).
         self._registries: dict[bool, jsonschema_rs.Registry] = {}
+        self._resources: dict[bool, dict[str, Any]] = {}
 
     def registry(self, schema: Any) -> jsonschema_rs.Registry:
         """The registry `schema`'s refs resolve in: components, and paths where needed."""
         with_paths = self._paths_referenced or _refers_to_paths(schema)
         found = self._registries.get(with_paths)
         if found is None:
+            found = jsonschema_rs.Registry([(DOCUMENT_URI, self.resource(schema))],
+                                           draft=jsonschema_rs.Draft202012)
+            self._registries[with_paths] = found
+        return found
+
+    def resource(self, schema: Any) -> dict[str, Any]:
+        """The document the registry holds for `schema` (rewritten components, and paths)."""
+        with_paths = self._paths_referenced or _refers_to_paths(schema)
+        found = self._resources.get(with_paths)
+        if found is None:
             resource = {"components": self.convert(self.document.get("components", {}))}
             if with_paths:
                 resource["paths"] = self.convert(self.document.get("paths", {}))
-            found = jsonschema_rs.Registry([(DOCUMENT_URI, _rebased(resource))],
-                                           draft=jsonschema_rs.Draft202012)
-            self._registries[with_paths] = found
+            found = self._resources[with_paths] = _rebased(resource)
         return found
 
     def convert(self, node: Any) -> Any:
