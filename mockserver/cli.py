@@ -121,6 +121,14 @@ usage, 3 the address cannot be bound (in use; said before any "ready" line), 130
 interrupted or terminated while starting.
 """
 
+PROXY_EPILOG = """\
+Every option also comes from an environment variable, SPECMOCK_ and its name in capitals
+(--upstream: SPECMOCK_UPSTREAM; SPECMOCK_PORT sets serve's and proxy's port alike), or from the
+[proxy] table of specmock.toml in the current directory (or of [tool.specmock] in its
+pyproject.toml: [tool.specmock.proxy]). The command line wins over the environment, the
+environment over the file.
+"""
+
 
 def _version() -> str:
     try:
@@ -234,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     proxy = commands.add_parser(
         "proxy", help="forward to a real server, checking its traffic against a contract",
-        formatter_class=_HelpFormatter)
+        epilog=PROXY_EPILOG, formatter_class=_HelpFormatter)
     proxy.add_argument(
         "contract",
         help="a bundled contract by name, a directory holding openapi.yaml, or the file")
@@ -288,11 +296,17 @@ def parse_arguments(
     from mockserver.cli_config import layered_defaults
 
     parser = build_parser()
-    serve = _subparser(parser, "serve")
-    defaults = layered_defaults(serve, environ, cwd) if arguments[:1] == ["serve"] else {}
-    # A repeatable option's default list would be added to, not replaced, by the command line.
+    command = arguments[0] if arguments[:1] in (["serve"], ["proxy"]) else None
+    defaults: dict[str, object] = {}
+    if command is not None:
+        sub = _subparser(parser, command)
+        defaults = layered_defaults(sub, environ, cwd, command)
+        for action in sub._actions:
+            if action.dest in defaults:
+                action.required = False  # e.g. --upstream given by SPECMOCK_UPSTREAM
+        # A repeatable option's default list would be added to, not replaced, by the command line.
+        sub.set_defaults(**{k: v for k, v in defaults.items() if not isinstance(v, list)})
     repeated = {k: v for k, v in defaults.items() if isinstance(v, list)}
-    serve.set_defaults(**{k: v for k, v in defaults.items() if k not in repeated})
     args = parser.parse_args(list(arguments))
     for dest, values in repeated.items():
         if not getattr(args, dest):

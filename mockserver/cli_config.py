@@ -1,11 +1,15 @@
-"""Defaults of `specmock serve` from the environment and a configuration file.
+"""Defaults of `specmock serve` and `specmock proxy` from the environment and a configuration
+file.
 
 Precedence: command line > `SPECMOCK_<OPTION>` environment variables > `specmock.toml` in the
 current directory (or, without one, the `[tool.specmock]` table of its pyproject.toml) >
 built-in defaults. An option's variable is its long name in capitals with `_` for `-`
 (`--token-ttl` is `SPECMOCK_TOKEN_TTL`); a file key is the long name (`token-ttl` or
-`token_ttl`). A switch takes true/false (1/0, yes/no, on/off); a repeatable option takes a
-comma-separated list in a variable and a list in a file.
+`token_ttl`). The file's top-level keys are serve options; proxy options sit in its `[proxy]`
+table (`SPECMOCK_UPSTREAM`, or `upstream = ...` under `[proxy]`). A variable named after an
+option both commands have (`SPECMOCK_PORT`) sets it for both. A switch takes true/false (1/0,
+yes/no, on/off); a repeatable option takes a comma-separated list in a variable and a list in
+a file.
 """
 
 from __future__ import annotations
@@ -36,8 +40,12 @@ def options_of(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
     return {a.dest: a for a in parser._actions if a.option_strings and not isinstance(a, skipped)}
 
 
+# Tables of the configuration file that hold another command's defaults, not serve options.
+COMMAND_TABLES = ("proxy",)
+
+
 def read_file(cwd: Path) -> tuple[Path | None, dict[str, Any]]:
-    """The configuration file in `cwd` and its serve defaults (none: `(None, {})`)."""
+    """The configuration file in `cwd` and its table of defaults (none: `(None, {})`)."""
     own, project = cwd / "specmock.toml", cwd / "pyproject.toml"
     for path in (own, project):
         if not path.is_file():
@@ -56,20 +64,33 @@ def read_file(cwd: Path) -> tuple[Path | None, dict[str, Any]]:
     return None, {}
 
 
+def command_table(path: Path | None, table: dict[str, Any], command: str) -> dict[str, Any]:
+    """The file's defaults for one command: the top level for serve, a table for the others."""
+    if command == "serve":
+        return {k: v for k, v in table.items() if k not in COMMAND_TABLES}
+    section = table.get(command, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: {command}: must be a table of {command} options")
+    return section
+
+
 def layered_defaults(
-    parser: argparse.ArgumentParser, environ: Mapping[str, str], cwd: Path
+    parser: argparse.ArgumentParser, environ: Mapping[str, str], cwd: Path, command: str = "serve"
 ) -> dict[str, Any]:
     """Each option's default from the environment, else the file (converted and checked as
     the command line would); options set in neither are left out."""
     actions = options_of(parser)
     found: dict[str, Any] = {}
-    path, table = read_file(cwd)
-    for key, value in table.items():
+    path, whole = read_file(cwd)
+    prefix = "" if command == "serve" else f"{command}."
+    for key, value in command_table(path, whole, command).items():
         action = actions.get(str(key).replace("-", "_"))
         if action is None:
             names = ", ".join(sorted(a.option_strings[-1].lstrip("-") for a in actions.values()))
-            raise ConfigError(f"{path}: {key}: not an option of specmock serve ({names})")
-        found[action.dest] = _from_file(action, value, f"{path}: {key}")
+            raise ConfigError(
+                f"{path}: {prefix}{key}: not an option of specmock {command} ({names})"
+            )
+        found[action.dest] = _from_file(action, value, f"{path}: {prefix}{key}")
     for dest, action in actions.items():
         name = env_name(action)
         if name in environ:

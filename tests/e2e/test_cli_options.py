@@ -192,3 +192,42 @@ def test_json_log_lines_carry_the_access_fields() -> None:
     assert found["status"] == 404
     assert found["reason"].startswith("Not found")
     assert found["time"].endswith("Z")
+
+
+def test_proxy_upstream_comes_from_the_environment(tmp_path: Path) -> None:
+    # Given SPECMOCK_UPSTREAM and no --upstream on the command line
+    environ = {"SPECMOCK_UPSTREAM": "http://real.example:8080"}
+    # When the proxy command line is read
+    args = parse_arguments(["proxy", "dmlf"], environ, tmp_path)
+    # Then the upstream is the variable's
+    assert args.upstream == "http://real.example:8080"
+
+
+def test_proxy_defaults_come_from_the_files_proxy_table(tmp_path: Path) -> None:
+    # Given a specmock.toml with serve keys at the top and proxy keys in [proxy]
+    (tmp_path / "specmock.toml").write_text(
+        'port = 9000\n[proxy]\nupstream = "http://u:1"\nport = 9100\ntimeout = 5\n'
+    )
+    # When each command's line is read
+    proxy = parse_arguments(["proxy", "dmlf"], {}, tmp_path)
+    serve = parse_arguments(["serve", "dmlf"], {}, tmp_path)
+    # Then each takes its own defaults
+    assert (proxy.upstream, proxy.port, proxy.timeout) == ("http://u:1", 9100, 5)
+    assert serve.port == 9000
+
+
+def test_an_unknown_proxy_key_names_the_table(tmp_path: Path) -> None:
+    # Given a [proxy] table with a key the proxy has not
+    (tmp_path / "specmock.toml").write_text('[proxy]\nupstreams = "http://u:1"\n')
+    # Then reading the proxy command line is one error naming file, table and key
+    with pytest.raises(ConfigError, match=r"specmock\.toml: proxy\.upstreams: not an option of "
+                       r"specmock proxy"):
+        parse_arguments(["proxy", "dmlf"], {}, tmp_path)
+
+
+def test_proxy_without_upstream_anywhere_is_a_usage_error(tmp_path: Path) -> None:
+    # Given no upstream on the command line, in the environment or in a file
+    # Then the command line is refused as argparse refuses a missing option (exit 2)
+    with pytest.raises(SystemExit) as stopped:
+        parse_arguments(["proxy", "dmlf"], {}, tmp_path)
+    assert stopped.value.code == 2
