@@ -27,13 +27,15 @@ def load(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text())  # type: ignore[no-any-return]
 
 
-def engine_for(document: dict[str, Any]) -> MockEngine:
-    return MockEngine(document, EngineOptions(check_responses=True))
+def engine_for(document: dict[str, Any], *, stateless: bool = False) -> MockEngine:
+    return MockEngine(document, EngineOptions(check_responses=True, stateless=stateless))
 
 
 @pytest.fixture(scope="module")
 def xml_engine() -> MockEngine:
-    return engine_for(load(CORPUS / "media-xml-petstore" / "openapi.yaml"))
+    # Stateless: these tests are about answering the document's examples, which an inferred
+    # pet collection would replace with its records (tests/engine/test_inference*.py).
+    return engine_for(load(CORPUS / "media-xml-petstore" / "openapi.yaml"), stateless=True)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +57,12 @@ def send(engine: MockEngine, method: str, path: str, body: bytes = b"",
          **headers: str) -> Response:
     named = {name.replace("_", "-").lower(): value for name, value in headers.items()}
     return engine.handle(Request(method, path, "", named, body, "http://mock.test"))
+
+
+def violated(response: Response) -> list[list[str]]:
+    """Where each violation of a refused request is, from its sl-violations header (the
+    corpus documents declare their 400 without content, so that is where they are said)."""
+    return [item["location"] for item in json.loads(response.header("sl-violations") or "[]")]
 
 
 def media_type(response: Response) -> str:
@@ -88,7 +96,7 @@ def test_a_generated_string_of_a_non_text_type_is_unquoted(text_engine: MockEngi
 def test_a_text_body_is_checked_against_its_string_schema(text_engine: MockEngine) -> None:
     response = send(text_engine, "PUT", "/notes/1", b"x" * 41, content_type="text/plain")
     assert response.status == 400
-    assert json.loads(response.body)["pointer"] == "/body"
+    assert violated(response) == [["request", "body"]]
 
 
 # --- XML out -------------------------------------------------------------------------------------
@@ -115,7 +123,8 @@ def test_an_xml_answer_that_breaks_its_schema_is_caught_by_the_response_check() 
     media = document["paths"]["/pets/{petId}"]["get"]["responses"]["200"]["content"]
     media["application/xml"]["example"] = "<pet id='7'><photoUrls/></pet>"
     # When it is served with response checks
-    response = send(engine_for(document), "GET", "/pets/7", accept="application/xml")
+    response = send(engine_for(document, stateless=True), "GET", "/pets/7",
+                    accept="application/xml")
     # Then the answer is a 500 naming the broken rule
     assert response.status == 500
     assert "name" in json.loads(response.body)["detail"]
@@ -125,7 +134,8 @@ def test_an_xml_answer_that_is_not_xml_is_caught_by_the_response_check() -> None
     document = load(CORPUS / "media-xml-petstore" / "openapi.yaml")
     media = document["paths"]["/pets/{petId}"]["get"]["responses"]["200"]["content"]
     media["application/xml"]["example"] = "<pet>"
-    response = send(engine_for(document), "GET", "/pets/7", accept="application/xml")
+    response = send(engine_for(document, stateless=True), "GET", "/pets/7",
+                    accept="application/xml")
     assert response.status == 500
     assert "not XML" in json.loads(response.body)["detail"]
 
@@ -136,7 +146,7 @@ def test_an_xml_body_is_validated_with_pointers_into_its_json_form(xml_engine: M
     body = b'<pet id="0"><name>Rex</name><photoUrls><photoUrl>u</photoUrl></photoUrls></pet>'
     response = send(xml_engine, "POST", "/pets", body, content_type="application/xml")
     assert response.status == 400
-    assert json.loads(response.body)["pointer"] == "/body/id"
+    assert ["request", "body", "id"] in violated(response)
 
 
 def test_an_entity_bomb_is_refused_as_a_bad_request(xml_engine: MockEngine) -> None:
@@ -144,7 +154,7 @@ def test_an_entity_bomb_is_refused_as_a_bad_request(xml_engine: MockEngine) -> N
             b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><pet><name>&b;</name></pet>')
     response = send(xml_engine, "POST", "/pets", bomb, content_type="application/xml")
     assert response.status == 400
-    assert "DTD or entities" in json.loads(response.body)["detail"]
+    assert "DTD or entities" in (response.header("sl-violations") or "")
 
 
 def test_an_xml_create_is_stored_and_read_back_as_xml_and_json(stateful: MockEngine) -> None:
@@ -235,7 +245,7 @@ def test_an_empty_json_body_is_still_missing(vendor_engine: MockEngine) -> None:
     response = send(vendor_engine, "POST", "/orders",
                     content_type="application/vnd.acme.order.v2+json")
     assert response.status == 400
-    assert json.loads(response.body)["detail"] == "A request body is required."
+    assert "A request body is required." in (response.header("sl-violations") or "")
 
 
 def test_a_documented_answer_asked_for_negotiates_its_own_status(stateful: MockEngine) -> None:
