@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from schemathesis.core.errors import NoLinksFound
 
 from suites import budget
 from suites.conformance import (
@@ -94,7 +95,12 @@ def test_stateful_sequences_along_links(contract: ContractRef, target: Target) -
                 **file_aware(additional_checks),
             )
 
-    OnTarget.run(settings=budget.machine(0.4))
+    try:
+        OnTarget.run(settings=budget.machine(0.4))
+    except NoLinksFound:
+        # Nothing to sequence: no operation's answer feeds another (no links declared, none
+        # inferred from collections). Every operation is still fuzzed on its own above.
+        pytest.skip(f"{contract.name}: no links between operations, so no stateful sequences")
 
 
 def test_operations_counted_by_the_token_budget(contract: ContractRef) -> None:
