@@ -20,6 +20,7 @@ import jsonschema_rs
 import orjson
 
 from mockserver.core import documents
+from mockserver.core.formats import with_format_bounds
 
 Direction = Literal["response", "request"]
 
@@ -115,7 +116,7 @@ class SchemaChecks:
             out["properties"] = {**out["properties"], **dict.fromkeys(left_out, False)}
             if isinstance(out.get("required"), list):
                 out["required"] = [name for name in out["required"] if name not in left_out]
-        return _as_2020(out)
+        return _as_2020(with_format_bounds(out))
 
 
 def flagged(document: dict[str, Any], schema: Any, flag: str, hops: int = 0) -> bool:

@@ -7,7 +7,7 @@ Validation (engine/schemas.py) turns them into `minimum`/`maximum`, and generate
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 _FLOAT_MAX = 3.4028234663852886e38  # the largest finite IEEE 754 single-precision value
 
@@ -35,3 +35,23 @@ def format_range(schema: dict[str, Any]) -> tuple[int | float, int | float] | No
         declared, list) else {"integer", "number"}
     return bounds if types & {"integer", "number"} else None
 
+
+
+def with_format_bounds(node: dict[str, Any]) -> dict[str, Any]:
+    """`node` (changed in place) with its numeric format's range as `minimum`/`maximum`, a
+    tighter declared bound kept. Validators (engine/schemas.py) and the generator's checks
+    (contract/schema_checks.py) both apply it, so they agree on what an int32 holds."""
+    bounds = format_range(node)
+    if bounds is None:
+        return node
+    low, high = bounds
+    minimum, maximum = node.get("minimum"), node.get("maximum")
+    if not (_is_number(minimum) and minimum >= low):
+        node["minimum"] = low
+    if not (_is_number(maximum) and maximum <= high):
+        node["maximum"] = high
+    return node
+
+
+def _is_number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)

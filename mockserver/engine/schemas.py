@@ -24,12 +24,12 @@ Before compiling, schemas are rewritten once (never per request):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, TypeGuard
+from typing import Any, Literal
 
 import jsonschema_rs
 import orjson
 
-from mockserver.core.formats import NUMBER_FORMATS, format_range
+from mockserver.core.formats import NUMBER_FORMATS, format_range, with_format_bounds
 from mockserver.core.limits import brief
 from mockserver.core.pointers import escape
 from mockserver.engine.schemas_util import resolve_ref
@@ -254,25 +254,8 @@ class _Prepared:
         if self.openapi30:
             _exclusive_bounds_30(converted)
         if bounded:
-            _format_bounds(converted)
+            with_format_bounds(converted)
         return _nullable_30(converted) if self.openapi30 else converted
-
-
-def _format_bounds(node: dict[str, Any]) -> None:
-    """A numeric format's range as `minimum`/`maximum`, a tighter declared bound kept."""
-    bounds = format_range(node)
-    if bounds is None:
-        return
-    low, high = bounds
-    minimum, maximum = node.get("minimum"), node.get("maximum")
-    if not (_is_number(minimum) and minimum >= low):
-        node["minimum"] = low
-    if not (_is_number(maximum) and maximum <= high):
-        node["maximum"] = high
-
-
-def _is_number(value: Any) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _mentions_number_formats(document: dict[str, Any]) -> bool:
