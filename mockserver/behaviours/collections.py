@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import uuid
 import zipfile
@@ -423,11 +424,7 @@ class CreateRecord(_Writer):
             if self.ctx.records.get(record_id) is not None:
                 raise _conflict(spec, spec.id_field)
         else:
-            record_id = (
-                self.ctx.records.next_integer_id()
-                if spec.id_type == "integer"
-                else _text_id(self.ctx)
-            )
+            record_id = _integer_id(self.ctx) if spec.id_type == "integer" else _text_id(self.ctx)
         record = self._save(record_id, fields, self._stamps(call))
         location = self.ctx.paths.record(spec.name, record_id) if spec.location else None
         headers = (("location", call.request.base_url + location),) if location else ()
@@ -565,6 +562,16 @@ def _has_format(data: bytes, kind: str) -> bool:
     except (UnicodeDecodeError, ValueError, RecursionError):  # deeper than the parser follows
         return False
     return True
+
+
+def _integer_id(ctx: CollectionContext) -> int:
+    """The next server-made integer id: one past the largest, unless that passes the id
+    schema's maximum (a client created the top id): then the lowest one no record holds."""
+    n = ctx.records.next_integer_id()
+    ceiling = ctx.spec.id_maximum
+    if ceiling is None or n <= ceiling:
+        return n
+    return next(i for i in itertools.count(1) if ctx.records.get(i) is None)
 
 
 def _text_id(ctx: CollectionContext) -> str:

@@ -51,6 +51,9 @@ class CollectionSpec:
     klass: tuple[str, ...] = ()
     unique: tuple[str, ...] = ()
     conflict_status: int = 409
+    id_maximum: int | None = None
+    """The largest integer id the record schema allows (inferred from `maximum` or a format):
+    past it, server-made ids go back to the lowest free one."""
     references: dict[str, str] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     json_files: dict[str, JsonFileRule] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from typing import Any
 
 from mockserver.contract.declarations import CollectionSpec, Inferred, Key, NearMiss
 from mockserver.core import documents
+from mockserver.core.formats import format_range
 
 _TEMPLATED_SEGMENT = re.compile(r"^\{([^{}/]+)\}$")
 _ITEM_ACTIONS = {"PUT": "replace", "PATCH": "update", "DELETE": "delete"}
@@ -145,13 +146,29 @@ def _infer(
         name=name, id_field=id_field, id_type=id_type, id_source=id_source, klass=(name,),
         seed={"records": seeds} if seeds else None, envelope=envelope,
         id_format="uuid" if id_type == "string" and id_schema.get("format") == "uuid" else None,
-        inferred=True,
+        inferred=True, conflict_status=_conflict_status(listing["post"]),
+        id_maximum=_id_maximum(id_schema) if id_type == "integer" else None,
     )
     actions = (*(("list",) if lists else ()), "create", "read",
                *(_ITEM_ACTIONS[m] for m in changes))
     filters = _filters(doc, listing, properties) if lists else ()
     return spec, Inferred(name, list_path, item_path, param, id_field, id_type, id_source,
                           len(seeds), envelope, actions, filters)
+
+
+def _id_maximum(id_schema: dict[str, Any]) -> int | None:
+    """The largest id the schema allows: its `maximum`, its numeric format's top, the lower."""
+    bounds = format_range(id_schema)
+    tops = [v for v in (id_schema.get("maximum"), bounds[1] if bounds else None)
+            if isinstance(v, int | float) and not isinstance(v, bool)]
+    return int(min(tops)) if tops else None
+
+
+def _conflict_status(create: dict[str, Any]) -> int:
+    """The status a create refuses a taken id with: the document's 409 where it declares one,
+    else the client error it declares (400, then 422), else 409 as servers answer."""
+    declared = {str(code) for code in create.get("responses") or {}}
+    return next((int(code) for code in ("409", "400", "422") if code in declared), 409)
 
 
 def _declarations(

@@ -184,3 +184,27 @@ def test_a_collection_without_a_list_takes_the_clients_id_if_sent() -> None:
     assert body(send(mock, "GET", "/orders/70"))["item"] == "tea"
     # And a second create with a taken id is refused as a conflict
     assert send(mock, "POST", "/orders", {"id": 70, "item": "tea"}).status == 409
+
+
+def test_server_made_ids_stay_within_the_id_schemas_maximum() -> None:
+    # Given the XML petstore, whose pet ids are int64 up to 2^53 - 1 and may be sent by clients
+    mock = engine(document("media-xml-petstore"))
+    top = 9007199254740991
+    assert send(mock, "POST", "/pets", {"id": top, "name": "Max", "photoUrls": ["u"]}).status in (
+        200, 201)
+    # When the next pet is created without an id
+    made = send(mock, "POST", "/pets", {"name": "Rex", "photoUrls": ["u"]})
+    # Then the mock's id is a free one inside the schema (the answer passed the response check)
+    assert made.status in (200, 201), made.body
+    assert 1 <= body(made)["id"] < top
+
+
+def test_a_taken_id_is_refused_with_the_client_error_the_document_declares() -> None:
+    # Given a create that declares 400 but no 409
+    mock = engine(document("media-xml-petstore"))
+    pet = {"id": 41, "name": "Kit", "photoUrls": ["u"]}
+    assert send(mock, "POST", "/pets", pet).status in (200, 201)
+    # When the same id is created again
+    again = send(mock, "POST", "/pets", pet)
+    # Then the refusal is the document's 400, not an undocumented 409
+    assert again.status == 400
