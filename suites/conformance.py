@@ -341,6 +341,27 @@ def lacking_credentials(case: Any) -> str | None:
     return run.lacking(operation_of(run, case)) if run is not None else None
 
 
+TRANSPORT_LIMITS = frozenset({413, 414, 431})
+"""Refusals of a request too large to read at all (body, URL, header fields): what a server's
+HTTP layer answers before any operation sees the request (nginx, Django's runserver and
+specmock alike), so neither the document's statuses nor its media types apply to them."""
+
+
+def refused_by_transport_limits(response: Any, case: Any) -> bool:
+    """Whether the answer is a transport-limit refusal (noted as a warning when it is)."""
+    if response.status_code not in TRANSPORT_LIMITS:
+        return False
+    warnings.warn(
+        ContractWarning(
+            f"not a contract rule, noted: {case.operation.label} was refused "
+            f"{response.status_code} before the operation read it (a generated URL, header or "
+            "body past the server's limits)"
+        ),
+        stacklevel=2,
+    )
+    return True
+
+
 def negative_data_rejection_with_files(ctx: Any, response: Any, case: Any) -> bool | None:
     """schemathesis's `negative_data_rejection`, except for a request that is valid once its
     file parts are read as the binary strings the schema declares.
@@ -353,7 +374,7 @@ def negative_data_rejection_with_files(ctx: Any, response: Any, case: Any) -> bo
     conforms and no other part of the request is negative, the request was valid and nothing is
     judged. Every other case goes to the built-in check unchanged.
     """
-    if is_valid_with_file_parts(case):
+    if is_valid_with_file_parts(case) or refused_by_transport_limits(response, case):
         return None
     try:
         result: bool | None = negative_data_rejection(ctx, response, case)
@@ -499,7 +520,10 @@ def content_type_conformance_routed(ctx: Any, response: Any, case: Any) -> bool 
     """schemathesis's `content_type_conformance`, except for a 404 in another media type to a
     path whose parameters were filled: such a URL may name no route at all (DRF's router takes
     no `.` in an id, so Django answers its own HTML 404), while the contract's 404 body is for
-    ids that name no record. That case is noted as a warning."""
+    ids that name no record. That case is noted as a warning, as is a transport-limit refusal
+    (TRANSPORT_LIMITS), whose body is the HTTP layer's, not the operation's."""
+    if refused_by_transport_limits(response, case):
+        return None
     if response.status_code == 404 and "{" in case.operation.path:
         received = response.headers.get("content-type", [""])
         received = received[0] if isinstance(received, list) else received
@@ -541,7 +565,10 @@ def status_code_conformance_of_refusals(ctx: Any, response: Any, case: Any) -> b
     request schemathesis made invalid on purpose: many documents (vendors' among them) declare
     only their successes, and a server that answers such a request 400, 404 or 422 does what
     it should; the document is what lacks the status. That case is noted as a warning. A
-    valid request answered with an undocumented status still fails."""
+    valid request answered with an undocumented status still fails, but for a transport-limit
+    refusal (TRANSPORT_LIMITS), which no document's statuses describe."""
+    if refused_by_transport_limits(response, case):
+        return None
     if is_negative(case) and 400 <= response.status_code < 500:
         documented = case.operation.responses.status_codes
         if "default" not in documented and not any(

@@ -315,7 +315,7 @@ def run_conformance(
     ]  # fmt: skip
     started = time.monotonic()
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout)
-    tail = (result.stdout + result.stderr)[-4000:]
+    tail = (result.stdout + result.stderr)[-12000:]
     return result.returncode, f"{tail}\n({time.monotonic() - started:.1f}s)"
 
 
