@@ -11,7 +11,7 @@ import pytest
 import schemathesis
 from schemathesis.openapi.checks import UndefinedStatusCode
 
-from suites.conformance import status_code_conformance_of_refusals
+from suites.conformance import schemathesis_config, status_code_conformance_of_refusals
 from suites.expect import ContractWarning
 
 
@@ -55,3 +55,13 @@ def test_a_valid_request_answered_with_an_undocumented_status_still_fails() -> N
     # When it is answered 400 / Then the status check fails as schemathesis's does
     with pytest.raises(UndefinedStatusCode):
         status_code_conformance_of_refusals(None, answer(400), valid)
+
+
+def test_the_suites_generate_no_nul_characters() -> None:
+    # Given the suites' schemathesis configuration for any document
+    config = schemathesis_config({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                                  "paths": {}})
+    # Then strings are generated without NUL, which real stacks refuse whatever the schema says
+    # (the DRF reference deployment in test_drf_reference.py answers "Null characters are not
+    # allowed." to a filter holding one)
+    assert config.projects.default.generation.allow_x00 is False
