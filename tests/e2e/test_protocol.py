@@ -297,7 +297,8 @@ def test_a_client_that_reads_late_gets_every_answer(mock: ServerThread,
         original(self)
 
     monkeypatch.setattr(EngineHttpProtocol, "pause_writing", counting_pause)
-    with socket.create_connection((mock.host, mock.port), timeout=10) as sock:
+    # Generous socket timeout: on a loaded 2-core machine 3000 answers take seconds to come.
+    with socket.create_connection((mock.host, mock.port), timeout=60) as sock:
         sock.sendall(_token_request(CREDENTIALS, f"content-length: {len(CREDENTIALS)}\r\n"))
         (token,), _ = _read_answers(sock, 1)
         bearer = f"Authorization: Bearer {json.loads(token.body)['access']}\r\n"
@@ -305,7 +306,11 @@ def test_a_client_that_reads_late_gets_every_answer(mock: ServerThread,
         request = _get("/books?limit=50", bearer)
         sender = threading.Thread(target=sock.sendall, args=(request * count,))
         sender.start()
-        threading.Event().wait(0.5)
+        # The server pauses once its send buffer is full: wait for that (not a fixed time,
+        # which a loaded machine may not honour), for at most 30 s.
+        deadline = time.monotonic() + 30
+        while not paused and time.monotonic() < deadline:
+            threading.Event().wait(0.01)
         # When the client then reads
         answers, _ = _read_answers(sock, count)
         sender.join(timeout=10)

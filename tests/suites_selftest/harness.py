@@ -79,6 +79,10 @@ def run_suites(url: str, contract: str, modules: list[str], junit: Path, *extra:
         "-p",
         "no:cacheprovider",
         "-q",
+        # One process, whatever the repository's addopts say: the token ledger and budget
+        # checks here count one run's requests, and the outer run already uses the cores.
+        "-n",
+        "0",
         *extra,
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
