@@ -11,11 +11,11 @@ import tempfile
 
 from hypothesis import settings
 
-import suites.profiles  # noqa: F401  (registers the `ci` and `thorough` profiles)
+import specmock_suites.profiles  # noqa: F401  (registers the `ci` and `thorough` profiles)
 
 # pytester drives nested pytest runs in tests/plugin; pytest only allows this at the root.
-# suites.plugin adds the contract suites' options (--contract, --target, ...) and summary.
-pytest_plugins = ["pytester", "suites.plugin"]
+# specmock_suites.plugin adds the contract suites' options (--contract, --target, ...) and summary.
+pytest_plugins = ["pytester", "specmock_suites.plugin"]
 
 settings.load_profile("ci")
 

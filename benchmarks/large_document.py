@@ -105,8 +105,8 @@ def probes(document_path: Path, limit: int) -> tuple[int, list[str]]:
     (no path parameter after the last literal segment) first; each path parameter gets the
     first candidate value its schema accepts (its example or enum where it has one).
     """
-    from mockserver.contract import load_contract
-    from mockserver.engine.compile import iter_operations
+    from specmock.contract import load_contract
+    from specmock.engine.compile import iter_operations
 
     loaded = load_contract(document_path)
     if not loaded.loaded:
@@ -127,7 +127,7 @@ def probes(document_path: Path, limit: int) -> tuple[int, list[str]]:
 
 def _url(document: dict[str, Any], template: str, operation: dict[str, Any],
          path_item: dict[str, Any]) -> str | None:
-    from mockserver.engine.parameters import declared_parameters
+    from specmock.engine.parameters import declared_parameters
 
     path = template
     for spec in declared_parameters(operation, path_item, document):
@@ -142,7 +142,7 @@ def _url(document: dict[str, Any], template: str, operation: dict[str, Any],
 
 
 def _value_for(document: dict[str, Any], schema: Any) -> Any:
-    from mockserver.engine.schemas import compile_schema
+    from specmock.engine.schemas import compile_schema
 
     check = compile_schema(schema or {}, document, direction="request")
     resolved = schema if isinstance(schema, dict) else {}

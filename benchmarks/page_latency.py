@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mockserver.core.exchange import Request  # noqa: E402
-from mockserver.engine.app import MockEngine  # noqa: E402
-from mockserver.engine.options import EngineOptions  # noqa: E402
+from specmock.core.exchange import Request  # noqa: E402
+from specmock.engine.app import MockEngine  # noqa: E402
+from specmock.engine.options import EngineOptions  # noqa: E402
 
 CONTRACT = ROOT / "contracts" / "freezerworks"
 BASE = "http://127.0.0.1:8000"

@@ -66,7 +66,7 @@ def free_port() -> int:
 
 def start(args: Sequence[str], health: str, timeout: float = 60) -> subprocess.Popen[bytes]:
     """Start `specmock ARGS` and wait until `health` (a base URL, then its admin path) answers."""
-    process = subprocess.Popen([sys.executable, "-m", "mockserver.cli", *args], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "specmock.cli", *args], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + timeout
     where, _, admin = health.split("//", 1)[1].partition("/")

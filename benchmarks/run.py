@@ -407,7 +407,7 @@ def specmock_command() -> list[str]:
     if _SPECMOCK_COMMAND:
         return list(_SPECMOCK_COMMAND)
     script = Path(sys.executable).parent / "specmock"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "mockserver.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "specmock.cli"]
 
 
 # ------------------------------------------------------------------------------ processes
@@ -448,7 +448,7 @@ _STARTED: list[Server] = []
 def bundled_copy(contract: ContractBench, directory: Path) -> Path:
     """The contract as one JSON file (every $ref to another file inlined), for Prism."""
     sys.path.insert(0, str(ROOT))
-    from mockserver.contract import load_contract
+    from specmock.contract import load_contract
 
     loaded = load_contract(contract.file)
     if not loaded.loaded:
@@ -941,7 +941,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--prism-version", default=PRISM_VERSION)
     parser.add_argument("--specmock-command",
                         help="how to run another specmock build, e.g. \"env PYTHONPATH=/tmp/old "
-                        ".venv/bin/python -m mockserver.cli\" (default: this environment's)")
+                        ".venv/bin/python -m specmock.cli\" (default: this environment's)")
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a target is not met")

@@ -45,8 +45,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mockserver.behaviours.fake import generate  # noqa: E402
-from mockserver.contract import load_contract  # noqa: E402
+from specmock.behaviours.fake import generate  # noqa: E402
+from specmock.contract import load_contract  # noqa: E402
 
 FLAT = 1.10  # last-minute / first-minute resident memory
 STEADY = 2.0  # last-minute / first-minute p99
@@ -72,7 +72,7 @@ def _free_port() -> int:
 def _serve(contract: str, extra: list[str]) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", "serve", str(ROOT / "contracts" / contract),
+        [sys.executable, "-m", "specmock.cli", "serve", str(ROOT / "contracts" / contract),
          "--port", str(port), "--quiet", *extra],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

@@ -22,21 +22,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from mockserver.contract.bundled import bundled_contracts, describe_bundled, resolve_contract
-from mockserver.core.clock import ControllableClock
-from mockserver.core.limits import HttpLimits
-from mockserver.core.progress import StartupProgress, ticking
+from specmock.contract.bundled import bundled_contracts, describe_bundled, resolve_contract
+from specmock.core.clock import ControllableClock
+from specmock.core.limits import HttpLimits
+from specmock.core.progress import StartupProgress, ticking
 
 if TYPE_CHECKING:  # imported late when serving (see _serve_on)
-    from mockserver.engine.app import MockEngine
-    from mockserver.engine.options import EngineOptions
-    from mockserver.engine.reload import ReloadingEngine
+    from specmock.engine.app import MockEngine
+    from specmock.engine.options import EngineOptions
+    from specmock.engine.reload import ReloadingEngine
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CANNOT_LISTEN = 3  # the address or port cannot be bound (in use, not ours): before "ready"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a process manager reports a stop
-CHECKER_MODULES = ("openapi_spec_validator", "mockserver.contract.schema_meta")
+CHECKER_MODULES = ("openapi_spec_validator", "specmock.contract.schema_meta")
 """What the OpenAPI check imports: a prewarmed child imports it while the contract loads."""
 
 
@@ -146,7 +146,7 @@ def _version() -> str:
 
         return version("specmock")
     except Exception:  # running from a checkout that was never installed
-        from mockserver import __version__
+        from specmock import __version__
 
         return __version__
 
@@ -319,7 +319,7 @@ def parse_arguments(
 ) -> argparse.Namespace:
     """The command line, over `SPECMOCK_*` variables, over the configuration file in `cwd`
     (cli_config.py); raises ConfigError for a default the option does not take."""
-    from mockserver.cli_config import layered_defaults
+    from specmock.cli_config import layered_defaults
 
     parser = build_parser()
     command = arguments[0] if arguments[:1] in (["serve"], ["proxy"]) else None
@@ -346,10 +346,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[:1] == ["test"]:
         # Everything after `test` belongs to the suites' own parser (argparse's REMAINDER
         # would swallow neither a leading --help nor --contract).
-        from suites.cli import main as run_suites
+        from specmock_suites.cli import main as run_suites
 
         return run_suites(arguments[1:])
-    from mockserver.cli_config import ConfigError
+    from specmock.cli_config import ConfigError
 
     try:
         args = parse_arguments(arguments, os.environ, Path.cwd())
@@ -357,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"specmock: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "lint":
-        from mockserver.contract import run_lint
+        from specmock.contract import run_lint
 
         return run_lint(list(args.paths), sys.stdout)
     if args.command == "contracts":
@@ -365,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{found.name}\t{found.title}\t{found.path}")
         return EXIT_OK
     if args.command == "proxy":
-        from mockserver.proxy.cli import run_proxy
+        from specmock.proxy.cli import run_proxy
 
         return run_proxy(args)
     previous = signal.signal(signal.SIGTERM, _terminate)
@@ -436,7 +436,7 @@ def bind(host: str, port: int) -> socket.socket:
 def _logging(args: argparse.Namespace) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if args.log_format == "json":
-        from mockserver.engine.access import JsonLogFormatter
+        from specmock.engine.access import JsonLogFormatter
 
         handler.setFormatter(JsonLogFormatter())
     else:
@@ -468,12 +468,12 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
     # A child forked now imports the OpenAPI checker while this process loads the contract;
     # it then checks the contract while the engine and the server are imported and the
     # contract compiled (core/prewarmed.py, contract/parallel.py). Hence the late imports.
-    from mockserver.core.prewarmed import PrewarmedChild
+    from specmock.core.prewarmed import PrewarmedChild
 
     prewarmed = PrewarmedChild.start(CHECKER_MODULES)  # forked before any handler is swapped
     with _signals_deferred():
-        from mockserver.contract import load_contract, start_checks
-        from mockserver.contract.load_cache import load_remembered
+        from specmock.contract import load_contract, start_checks
+        from specmock.contract.load_cache import load_remembered
 
     progress = StartupProgress(_say)
     progress.phase(f"loading {args.contract}")
@@ -483,10 +483,10 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
     checks = start_checks(loaded, remember=not args.no_check_cache, prewarmed=prewarmed)
     progress.phase("importing the engine")
     with _signals_deferred():
-        from mockserver.engine.app import ContractError, MockEngine
-        from mockserver.engine.compile import SeedScaleError
-        from mockserver.engine.options import EngineOptions
-        from mockserver.http.server import serve_forever
+        from specmock.engine.app import ContractError, MockEngine
+        from specmock.engine.compile import SeedScaleError
+        from specmock.engine.options import EngineOptions
+        from specmock.http.server import serve_forever
 
     admin_token = args.admin_token
     if admin_token is None and not is_loopback(args.host):
@@ -575,7 +575,7 @@ def _serve_on(args: argparse.Namespace, listening: socket.socket, started: float
 
 def _warn_problems(engine: object, contract: str) -> None:
     """The contract's problems it is served despite: lint's lines, then what they cost."""
-    from mockserver.engine.unservable import UnservableValidator
+    from specmock.engine.unservable import UnservableValidator
 
     problems = getattr(engine, "problems", [])
     routes = getattr(getattr(engine, "contract", None), "routes", {})
@@ -593,7 +593,7 @@ def _warn_problems(engine: object, contract: str) -> None:
 def _watching(args: argparse.Namespace, engine: MockEngine, files: tuple[Path, ...],
               options: EngineOptions, stop: threading.Event) -> ReloadingEngine:
     """The engine to serve with --watch, and a thread reloading it when a file changes."""
-    from mockserver.engine.reload import ReloadingEngine, rebuilding, stamps, watch_files
+    from specmock.engine.reload import ReloadingEngine, rebuilding, stamps, watch_files
 
     read = stamps(files)  # as they were read, give or take the compile: edits since count
     served = ReloadingEngine(engine, files, rebuilding(resolve_contract(args.contract), options,

@@ -14,8 +14,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from mockserver.contract.declarations import CollectionSpec, read_declarations
-from mockserver.contract.operations import iter_operations
+from specmock.contract.declarations import CollectionSpec, read_declarations
+from specmock.contract.operations import iter_operations
 
 POSITIVE_DATA_DEFAULTS = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
 WRITE_ACTIONS = ("create", "update", "replace")

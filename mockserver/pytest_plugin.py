@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from mockserver.contract.bundled import resolve_contract
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.testing import MockPool, RunningMock, mounted_contract
+from specmock.contract.bundled import resolve_contract
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.testing import MockPool, RunningMock, mounted_contract
 
 
 @pytest.fixture(scope="session")

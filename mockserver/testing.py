@@ -12,13 +12,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mockserver.behaviours.faults import FaultRule
-from mockserver.contract.bundled import resolve_contract
-from mockserver.core.clock import ControllableClock
-from mockserver.core.exchange import Request
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.http.server import ServerThread
+from specmock.behaviours.faults import FaultRule
+from specmock.contract.bundled import resolve_contract
+from specmock.core.clock import ControllableClock
+from specmock.core.exchange import Request
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.http.server import ServerThread
 
 
 @dataclass

@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--record", help="also record into this directory")
     args = parser.parse_args(argv)
     port = _free_port()
-    command = [sys.executable, "-m", "mockserver.cli", "proxy", args.contract, "--upstream",
+    command = [sys.executable, "-m", "specmock.cli", "proxy", args.contract, "--upstream",
                args.upstream, "--port", str(port), "--quiet"]
     if args.record:
         command += ["--record", args.record]

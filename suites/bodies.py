@@ -19,12 +19,12 @@ from typing import Any
 import requests
 from hypothesis import strategies as st
 
-from mockserver.behaviours.value_rules import RuleBrokenError, check_value
-from mockserver.suites_support import CollectionSpec, ContractModel, FilePart, Operation
-from mockserver.suites_support.schemas import merged, object_shape
-from mockserver.suites_support.views import items_of, record_of
-from suites.client import ApiClient
-from suites.values import allows, file_content, json_object_with_keys, pick, value_strategy
+from specmock.behaviours.value_rules import RuleBrokenError, check_value
+from specmock.suites_support import CollectionSpec, ContractModel, FilePart, Operation
+from specmock.suites_support.schemas import merged, object_shape
+from specmock.suites_support.views import items_of, record_of
+from specmock_suites.client import ApiClient
+from specmock_suites.values import allows, file_content, json_object_with_keys, pick, value_strategy
 
 EXTENSIONS = {"application/zip": "zip", "application/json": "json"}
 

@@ -32,7 +32,7 @@ def phases() -> tuple[Phase, ...]:
 
 def on_deployment() -> bool:
     """Whether the suites run against a --target (not the bundled mock)."""
-    from suites.plugin import current_session
+    from specmock_suites.plugin import current_session
 
     try:
         return current_session().options.target is not None

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from mockserver.cli import positive_int
+from specmock.cli import positive_int
 
 SUITES_DIR = Path(__file__).resolve().parent
 ROOT = SUITES_DIR.parent
@@ -41,8 +41,8 @@ PROFILES = ("ci", "thorough")
 EXIT_USAGE, EXIT_NOTHING_RAN, EXIT_UNREACHABLE, EXIT_MISSING = 2, 5, 6, 7
 RUNTIME = ("pytest", "hypothesis", "schemathesis", "requests")
 """What the suites import; `pip install 'specmock[suites]'` brings them."""
-PLUGINS = ("_hypothesis_pytestplugin", "schemathesis.pytest.plugin", "suites.plugin",
-           "suites.conftest")
+PLUGINS = ("_hypothesis_pytestplugin", "schemathesis.pytest.plugin", "specmock_suites.plugin",
+           "specmock_suites.conftest")
 """The pytest plugins a suite run loads (plugin auto-loading is off: the user's are not ours)."""
 _USER_PYTEST_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
 
@@ -119,7 +119,7 @@ def pytest_args(argv: Sequence[str]) -> list[str]:
 
 
 def _bundled_names() -> list[str]:
-    from mockserver.contract.bundled import bundled_contracts
+    from specmock.contract.bundled import bundled_contracts
 
     return list(bundled_contracts())
 

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import requests
 
-from mockserver.core.pointers import resolve as resolve_pointer
-from mockserver.suites_support import (
+from specmock.core.pointers import resolve as resolve_pointer
+from specmock.suites_support import (
     ContractModel,
     ContractViolationError,
     Exchange,
@@ -31,9 +31,9 @@ from mockserver.suites_support import (
     TokenEndpoint,
     violation,
 )
-from mockserver.suites_support.schemas import set_pointer
-from suites.context import Credentials
-from suites.ledger import MAX_RETRY_WAIT, TokenLedger
+from specmock.suites_support.schemas import set_pointer
+from specmock_suites.context import Credentials
+from specmock_suites.ledger import MAX_RETRY_WAIT, TokenLedger
 
 TIMEOUT = 30
 AUTO = "auto"

@@ -1,10 +1,11 @@
 """schemathesis, configured from the contract: its schema, per-operation checks, and an auth
 provider that logs in through the contract's token endpoint and refreshes on 401, or, for a
-document without one, sends the credentials each operation's security wants (suites.credentials).
+document without one, sends the credentials each operation's security wants
+(specmock_suites.credentials).
 
 Operations whose collection declares business rules (references, unique fields, JSON files,
 client ids) may refuse schema-valid data with 400 or 409; for exactly those, schemathesis's
-`positive_data_acceptance` check accepts those statuses too (mockserver.conformance). Every
+`positive_data_acceptance` check accepts those statuses too (specmock.conformance). Every
 other check keeps its defaults, with corrections: `negative_data_rejection` judges a multipart
 file part as the binary string the schema declares (see `negative_data_rejection_with_files`);
 on a target that checks credentials for presence and form only, `ignored_auth` asks only that a
@@ -37,16 +38,16 @@ from schemathesis.specs.openapi.checks import (
 )
 from schemathesis.transport.serialization import Binary
 
-from mockserver.conformance import business_rule_toml
-from mockserver.core.documents import RefError, resolve_ref
-from mockserver.core.formats import format_range
-from mockserver.core.pointers import escape
-from mockserver.suites_support import ContractModel, Operation, Security
-from suites.client import ApiClient
-from suites.context import ContractRef, SuiteSession
-from suites.credentials import Sent, Wallet
-from suites.expect import ContractWarning
-from suites.target import Target
+from specmock.conformance import business_rule_toml
+from specmock.core.documents import RefError, resolve_ref
+from specmock.core.formats import format_range
+from specmock.core.pointers import escape
+from specmock.suites_support import ContractModel, Operation, Security
+from specmock_suites.client import ApiClient
+from specmock_suites.context import ContractRef, SuiteSession
+from specmock_suites.credentials import Sent, Wallet
+from specmock_suites.expect import ContractWarning
+from specmock_suites.target import Target
 
 TOKEN_ACTIONS = ("issueToken", "refreshToken")
 
@@ -224,7 +225,7 @@ def operation_of(run: AuthRun, case: Any) -> Operation | None:
 def auth_provider(contract: ContractRef, session: SuiteSession) -> type:
     """An auth provider class for schemathesis bound to one contract.
 
-    `get` takes the run's shared tokens (suites.ledger: one login per run); asked again by
+    `get` takes the run's shared tokens (specmock_suites.ledger: one login per run); asked again by
     schemathesis (its refresh interval), it refreshes them through the contract's own endpoint.
     `set` sends Basic credentials to Basic operations (the token endpoint of a Basic-to-JWT
     API) and the bearer token to protected ones.

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from suites.context import ContractRef
-from suites.plugin import current_session
-from suites.target import Target
+from specmock_suites.context import ContractRef
+from specmock_suites.plugin import current_session
+from specmock_suites.target import Target
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

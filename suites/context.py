@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from mockserver.contract.bundled import bundled_root, siren_schema
-from mockserver.engine.options import EngineOptions
-from mockserver.suites_support import ContractModel
-from mockserver.testing import MockPool
-from suites.ledger import TokenLedger
+from specmock.contract.bundled import bundled_root, siren_schema
+from specmock.engine.options import EngineOptions
+from specmock.suites_support import ContractModel
+from specmock.testing import MockPool
+from specmock_suites.ledger import TokenLedger
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = bundled_root()

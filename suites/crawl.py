@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from mockserver.suites_support import ContractModel, Exchange, Operation
-from mockserver.suites_support.siren import siren_problems
-from suites.client import ApiClient, Auth
-from suites.context import SIREN_SCHEMA
-from suites.expect import expect, fail
-from suites.probes import probe_for
+from specmock.suites_support import ContractModel, Exchange, Operation
+from specmock.suites_support.siren import siren_problems
+from specmock_suites.client import ApiClient, Auth
+from specmock_suites.context import SIREN_SCHEMA
+from specmock_suites.expect import expect, fail
+from specmock_suites.probes import probe_for
 
 
 @dataclass(frozen=True)

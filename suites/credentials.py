@@ -14,8 +14,8 @@ import base64
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 
-from mockserver.suites_support import Operation, SchemeRef
-from suites.context import Credentials
+from specmock.suites_support import Operation, SchemeRef
+from specmock_suites.context import Credentials
 
 MADE_UP = "specmock-suites"
 """The user name, token and key of made-up credentials."""

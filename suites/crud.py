@@ -17,13 +17,13 @@ from urllib.parse import urljoin
 import requests
 from hypothesis import reject
 
-from mockserver.suites_support import Exchange, Operation
-from mockserver.suites_support.schemas import merged
-from mockserver.suites_support.views import items_of, record_of
-from suites.bodies import Body, BodyFactory, Pools, discover
-from suites.expect import expect, expect_status, fail, warn
-from suites.paging import Pager
-from suites.target import Target
+from specmock.suites_support import Exchange, Operation
+from specmock.suites_support.schemas import merged
+from specmock.suites_support.views import items_of, record_of
+from specmock_suites.bodies import Body, BodyFactory, Pools, discover
+from specmock_suites.expect import expect, expect_status, fail, warn
+from specmock_suites.paging import Pager
+from specmock_suites.target import Target
 
 ACTIONS = ("list", "create", "read", "update", "replace", "delete")
 MISFIT_FIELD = "specmock_unknown_field"

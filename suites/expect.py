@@ -6,7 +6,7 @@ import warnings
 from collections.abc import Collection, Sequence
 from typing import NoReturn
 
-from mockserver.suites_support import ContractViolationError, Exchange, violation
+from specmock.suites_support import ContractViolationError, Exchange, violation
 
 
 def fail(

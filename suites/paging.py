@@ -10,18 +10,18 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from mockserver.suites_support import (
+from specmock.suites_support import (
     CollectionSpec,
     ContractModel,
     Exchange,
     Operation,
     PaginationSpec,
 )
-from mockserver.suites_support.views import PageInfo, items_of, page_info
-from suites.bodies import BodyFactory, discover
-from suites.client import ApiClient
-from suites.expect import expect, expect_status
-from suites.probes import probe_for
+from specmock.suites_support.views import PageInfo, items_of, page_info
+from specmock_suites.bodies import BodyFactory, discover
+from specmock_suites.client import ApiClient
+from specmock_suites.expect import expect, expect_status
+from specmock_suites.probes import probe_for
 
 MAX_PAGES = 25
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from suites.context import ENV, SuiteOptions, SuiteSession, SuiteUsageError
-from suites.profiles import PROFILES, load_run_profile
+from specmock_suites.context import ENV, SuiteOptions, SuiteSession, SuiteUsageError
+from specmock_suites.profiles import PROFILES, load_run_profile
 
 SUITES = ("conformance", "auth", "pagination", "siren", "crud")
 _SESSION: SuiteSession | None = None

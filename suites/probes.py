@@ -13,8 +13,8 @@ from typing import Any
 
 import requests
 
-from mockserver.suites_support import ContractModel, Operation
-from suites.client import AUTO, ApiClient, Auth
+from specmock.suites_support import ContractModel, Operation
+from specmock_suites.client import AUTO, ApiClient, Auth
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from functools import cached_property
 import pytest
 import requests
 
-from suites.client import ApiClient
-from suites.context import ContractRef, Endpoint
+from specmock_suites.client import ApiClient
+from specmock_suites.context import ContractRef, Endpoint
 
 MAX_WAIT = 120.0
 ADMIN = "/__specmock/"

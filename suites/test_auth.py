@@ -19,15 +19,15 @@ from hypothesis.stateful import (
     rule,
 )
 
-from mockserver.core.pointers import resolve as resolve_pointer
-from mockserver.suites_support import ContractModel, Operation
-from suites import budget, tokens
-from suites.client import ApiClient, Auth
-from suites.context import ContractRef
-from suites.expect import expect, expect_status
-from suites.ledger import RESERVE
-from suites.probes import reading_operation, send_probe
-from suites.target import Target
+from specmock.core.pointers import resolve as resolve_pointer
+from specmock.suites_support import ContractModel, Operation
+from specmock_suites import budget, tokens
+from specmock_suites.client import ApiClient, Auth
+from specmock_suites.context import ContractRef
+from specmock_suites.expect import expect, expect_status
+from specmock_suites.ledger import RESERVE
+from specmock_suites.probes import reading_operation, send_probe
+from specmock_suites.target import Target
 
 WRONG_CREDENTIAL_CASES = 2
 """Wrong-credential attempts on a deployment: an unknown user, then one wrong password."""

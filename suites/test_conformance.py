@@ -18,17 +18,17 @@ import pytest
 from hypothesis import settings
 from schemathesis.core.errors import NoLinksFound
 
-from suites import budget
-from suites.conformance import (
+from specmock_suites import budget
+from specmock_suites.conformance import (
     FILE_AWARE_CHECKS,
     budgeted_operations,
     build_schema,
     file_aware,
     lacking_credentials,
 )
-from suites.context import ContractRef
-from suites.plugin import current_session
-from suites.target import Target
+from specmock_suites.context import ContractRef
+from specmock_suites.plugin import current_session
+from specmock_suites.target import Target
 
 SCHEMAS: dict[str, Any] = {}
 
@@ -86,7 +86,7 @@ def test_stateful_sequences_along_links(contract: ContractRef, target: Target) -
         def validate_response(
             self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
         ) -> None:
-            # The base class's call, with the file-aware negative-data check (suites.conformance).
+            # The base class's call, with the file-aware checks (specmock_suites.conformance).
             __tracebackhide__ = True
             case.validate_response(
                 response,

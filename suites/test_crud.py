@@ -23,11 +23,11 @@ from hypothesis.stateful import (
     rule,
 )
 
-from suites import budget
-from suites.bodies import Pools, discover
-from suites.context import ContractRef
-from suites.crud import Collection
-from suites.target import Target
+from specmock_suites import budget
+from specmock_suites.bodies import Pools, discover
+from specmock_suites.context import ContractRef
+from specmock_suites.crud import Collection
+from specmock_suites.target import Target
 
 
 def collection_of(target: Target, collection_name: str | None, *needs: str) -> Collection:

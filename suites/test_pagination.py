@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from mockserver.suites_support import DatasetSpec, Operation
-from suites import budget
-from suites.context import ContractRef
-from suites.expect import expect, expect_status, fail
-from suites.paging import MAX_PAGES, Mutator, Page, Pager, below, limits, walk
-from suites.target import Target
+from specmock.suites_support import DatasetSpec, Operation
+from specmock_suites import budget
+from specmock_suites.context import ContractRef
+from specmock_suites.expect import expect, expect_status, fail
+from specmock_suites.paging import MAX_PAGES, Mutator, Page, Pager, below, limits, walk
+from specmock_suites.target import Target
 
 
 def pager_for(contract: ContractRef, target: Target, paginated_list: str | None) -> Pager:

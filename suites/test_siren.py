@@ -13,16 +13,16 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from mockserver.suites_support import ContractModel, Exchange, Operation
-from mockserver.suites_support.views import Action, Link, actions_of, items_of, links_of
-from suites import budget
-from suites.bodies import BodyFactory, discover
-from suites.client import ApiClient
-from suites.context import ContractRef
-from suites.crawl import Fetched, SirenCrawler
-from suites.expect import expect
-from suites.target import Target
-from suites.values import pick
+from specmock.suites_support import ContractModel, Exchange, Operation
+from specmock.suites_support.views import Action, Link, actions_of, items_of, links_of
+from specmock_suites import budget
+from specmock_suites.bodies import BodyFactory, discover
+from specmock_suites.client import ApiClient
+from specmock_suites.context import ContractRef
+from specmock_suites.crawl import Fetched, SirenCrawler
+from specmock_suites.expect import expect
+from specmock_suites.target import Target
+from specmock_suites.values import pick
 
 LINKS_PER_KIND = 3
 
@@ -202,7 +202,7 @@ def check_fields(
     """The action's fields are fields of the operation's request body."""
     __tracebackhide__ = True
     media = operation.body_media_type()
-    from mockserver.suites_support.schemas import object_shape
+    from specmock.suites_support.schemas import object_shape
 
     known = set(object_shape(operation.bodies.get(media or "", {})).properties)
     unknown = [f for f in action.fields if f not in known]

@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from mockserver.suites_support.schemas import merged, nullable, types_of
+from specmock.suites_support.schemas import merged, nullable, types_of
 
 WORD = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789äöüßé"
 TEXT = WORD + " -_.,()/"

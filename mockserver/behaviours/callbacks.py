@@ -24,10 +24,10 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from mockserver.behaviours.fake import GenerationError, generate
-from mockserver.core.documents import RefError, resolve_ref
-from mockserver.core.exchange import Request, Response
-from mockserver.core.pointers import resolve
+from specmock.behaviours.fake import GenerationError, generate
+from specmock.core.documents import RefError, resolve_ref
+from specmock.core.exchange import Request, Response
+from specmock.core.pointers import resolve
 
 _EMBEDDED = re.compile(r"\{(\$[^{}]+)\}")
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.behaviours.datasets import DataSet, DataSetCache
-from mockserver.behaviours.outcomes import (
+from specmock.behaviours.datasets import DataSet, DataSetCache
+from specmock.behaviours.outcomes import (
     BodyOutcome,
     Call,
     EmptyOutcome,
@@ -27,15 +27,15 @@ from mockserver.behaviours.outcomes import (
     Page,
     RecordOutcome,
 )
-from mockserver.behaviours.pagination import PaginationSpec, window
-from mockserver.behaviours.paths import ResourcePaths
-from mockserver.behaviours.state import CollectionSpec, FileStoreFullError, State
-from mockserver.behaviours.store import InMemoryCollection, Record, RecordId
-from mockserver.behaviours.value_rules import RuleBrokenError, check_value
-from mockserver.contract.declarations import JsonFileRule
-from mockserver.core import pointers
-from mockserver.core.clock import Clock, SystemClock
-from mockserver.core.problems import ApiError
+from specmock.behaviours.pagination import PaginationSpec, window
+from specmock.behaviours.paths import ResourcePaths
+from specmock.behaviours.state import CollectionSpec, FileStoreFullError, State
+from specmock.behaviours.store import InMemoryCollection, Record, RecordId
+from specmock.behaviours.value_rules import RuleBrokenError, check_value
+from specmock.contract.declarations import JsonFileRule
+from specmock.core import pointers
+from specmock.core.clock import Clock, SystemClock
+from specmock.core.problems import ApiError
 
 Handler = Callable[[Call], Outcome]
 NOT_FOUND = "Not found."

@@ -12,8 +12,8 @@ import re
 from http.cookies import CookieError, SimpleCookie
 from urllib.request import parse_http_list, parse_keqv_list
 
-from mockserver.behaviours.credentials import parse_basic
-from mockserver.behaviours.tokens import parse_bearer
+from specmock.behaviours.credentials import parse_basic
+from specmock.behaviours.tokens import parse_bearer
 
 # RFC 9110 11.2: the credentials of a scheme are a token68 or a list of auth-params.
 _TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")

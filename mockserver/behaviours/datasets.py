@@ -22,8 +22,8 @@ from collections import OrderedDict, deque
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from mockserver.behaviours.store import RecordId
-from mockserver.core.clock import Clock
+from specmock.behaviours.store import RecordId
+from specmock.core.clock import Clock
 
 FIXED_COST = 256  # bytes: the entry, its key and its bookkeeping
 ID_COST = 8  # bytes per id reference in an owned list

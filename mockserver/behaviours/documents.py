@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
-from mockserver.behaviours.state import State
-from mockserver.behaviours.store import Record
-from mockserver.core import pointers
-from mockserver.core.clock import Clock
-from mockserver.core.problems import ApiError
-from mockserver.core.templates import render_template
+from specmock.behaviours.outcomes import BodyOutcome, Call, Outcome
+from specmock.behaviours.state import State
+from specmock.behaviours.store import Record
+from specmock.core import pointers
+from specmock.core.clock import Clock
+from specmock.core.problems import ApiError
+from specmock.core.templates import render_template
 
 DEFAULT_PAGE_MM = (101.6, 50.8)  # a 4 x 2 inch label
 MAX_PAGES = 1000

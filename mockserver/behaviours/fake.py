@@ -35,10 +35,10 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal, TypeGuard
 
-from mockserver.contract.schema_checks import schema_checks
-from mockserver.core import documents
-from mockserver.core.documents import copy_json
-from mockserver.core.formats import format_range
+from specmock.contract.schema_checks import schema_checks
+from specmock.core import documents
+from specmock.core.documents import copy_json
+from specmock.core.formats import format_range
 
 Direction = Literal["response", "request"]
 

@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any, TypeGuard
 
-from mockserver.behaviours.prefer import preference_values
-from mockserver.behaviours.throttle import DEFAULT_DETAIL as THROTTLE_DETAIL
-from mockserver.behaviours.throttle import too_many_requests
-from mockserver.core.exchange import Request, Response, Wire
-from mockserver.core.problems import ApiError
+from specmock.behaviours.prefer import preference_values
+from specmock.behaviours.throttle import DEFAULT_DETAIL as THROTTLE_DETAIL
+from specmock.behaviours.throttle import too_many_requests
+from specmock.core.exchange import Request, Response, Wire
+from specmock.core.problems import ApiError
 
 FAULTS = ("error", "reset", "empty", "garbage", "brokenChunk", "slowBody", "noAnswer")
 # The statuses an `error` fault answers with, and the error kind that renders each.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.core.exchange import Request
+from specmock.core.exchange import Request
 
 
 @dataclass(frozen=True, slots=True)

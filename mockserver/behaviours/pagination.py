@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.core.problems import ApiError
+from specmock.core.problems import ApiError
 
 
 @dataclass(frozen=True)

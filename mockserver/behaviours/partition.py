@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
-from mockserver.behaviours.state import State
-from mockserver.core import pointers
-from mockserver.core.problems import ApiError
-from mockserver.core.templates import render_template
+from specmock.behaviours.outcomes import BodyOutcome, Call, Outcome
+from specmock.behaviours.state import State
+from specmock.core import pointers
+from specmock.core.problems import ApiError
+from specmock.core.templates import render_template
 
 
 @dataclass(frozen=True)

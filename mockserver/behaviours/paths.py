@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from mockserver.behaviours.store import RecordId
+from specmock.behaviours.store import RecordId
 
 
 class ResourcePaths:

@@ -18,9 +18,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from mockserver.core.exchange import Request
-from mockserver.core.limits import INTEGER_TEXT, MAX_INTEGER_DIGITS, brief
-from mockserver.core.problems import ApiError
+from specmock.core.exchange import Request
+from specmock.core.limits import INTEGER_TEXT, MAX_INTEGER_DIGITS, brief
+from specmock.core.problems import ApiError
 
 _WHOLE = INTEGER_TEXT
 _TRUE = ("true", "1", "yes", "on")

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote_plus, urlencode
 
-from mockserver.behaviours.outcomes import ListOutcome, Page
-from mockserver.behaviours.paths import ResourcePaths
-from mockserver.behaviours.prefer import CONTROL_PARAMETERS
-from mockserver.behaviours.state import FILES_PREFIX, CollectionSpec
-from mockserver.behaviours.store import Record
-from mockserver.core.exchange import Request
-from mockserver.core.limits import rememberable
-from mockserver.core.memo import BoundedMemo
+from specmock.behaviours.outcomes import ListOutcome, Page
+from specmock.behaviours.paths import ResourcePaths
+from specmock.behaviours.prefer import CONTROL_PARAMETERS
+from specmock.behaviours.state import FILES_PREFIX, CollectionSpec
+from specmock.behaviours.store import Record
+from specmock.core.exchange import Request
+from specmock.core.limits import rememberable
+from specmock.core.memo import BoundedMemo
 
 # How many (record, base URL) pairs keep their list sub-entity remembered (oldest forgotten first).
 ITEM_CACHE_SIZE = 4096

@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from mockserver.core.memory import deep_size
+from specmock.core.memory import deep_size
 
 
 def seed_records(seed: dict[str, Any] | None, rng: random.Random) -> Iterator[dict[str, Any]]:

@@ -8,9 +8,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from mockserver.behaviours.seed import seed_records
-from mockserver.behaviours.store import InMemoryCollection
-from mockserver.contract.declarations import CollectionSpec
+from specmock.behaviours.seed import seed_records
+from specmock.behaviours.store import InMemoryCollection
+from specmock.contract.declarations import CollectionSpec
 
 FILES_PREFIX = "/__specmock/files/"
 

@@ -24,10 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.behaviours.fake import GenerationError, conforms, generate, resolve_ref
-from mockserver.behaviours.prefer import Preference
-from mockserver.core.documents import copy_json
-from mockserver.core.problems import ApiError
+from specmock.behaviours.fake import GenerationError, conforms, generate, resolve_ref
+from specmock.behaviours.prefer import Preference
+from specmock.core.documents import copy_json
+from specmock.core.problems import ApiError
 
 _AUTH_STATUSES = (401, 403)
 _DEFAULT_SUBTYPE = {"application": "json", "text": "plain"}

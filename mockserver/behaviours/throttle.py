@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.core.clock import Clock
-from mockserver.core.problems import ApiError
+from specmock.core.clock import Clock
+from specmock.core.problems import ApiError
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 DEFAULT_DETAIL = "Request was throttled. Expected available in {wait} seconds."

@@ -33,8 +33,8 @@ from typing import Any, TypeGuard
 
 import jwt
 
-from mockserver.core.clock import Clock
-from mockserver.core.memo import BoundedMemo
+from specmock.core.clock import Clock
+from specmock.core.memo import BoundedMemo
 
 ALGORITHM = "HS256"
 ACCESS = "access"

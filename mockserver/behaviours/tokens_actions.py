@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.behaviours.credentials import UserDirectory, parse_basic
-from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
-from mockserver.behaviours.tokens import TokenRejected, TokenService
-from mockserver.core import pointers
-from mockserver.core.problems import ApiError
-from mockserver.core.templates import render_template
+from specmock.behaviours.credentials import UserDirectory, parse_basic
+from specmock.behaviours.outcomes import BodyOutcome, Call, Outcome
+from specmock.behaviours.tokens import TokenRejected, TokenService
+from specmock.core import pointers
+from specmock.core.problems import ApiError
+from specmock.core.templates import render_template
 
 BAD_CREDENTIALS = "No active account found with the given credentials"
 

@@ -7,10 +7,10 @@ self-contained document; it never raises for a broken contract but returns diagn
 serving: the same, with a clean OpenAPI check remembered per document (check_cache.py).
 """
 
-from mockserver.contract.check_cache import passed_before
-from mockserver.contract.diagnostics import Diagnostic, Severity
-from mockserver.contract.extensions_check import check_extensions, extensions_schema
-from mockserver.contract.lint import (
+from specmock.contract.check_cache import passed_before
+from specmock.contract.diagnostics import Diagnostic, Severity
+from specmock.contract.extensions_check import check_extensions, extensions_schema
+from specmock.contract.lint import (
     CHECKS,
     SERVE_CHECKS,
     check_contract,
@@ -18,14 +18,14 @@ from mockserver.contract.lint import (
     run_lint,
     serve_checks,
 )
-from mockserver.contract.loader import find_root, load_contract
-from mockserver.contract.model import LoadedContract, RefError
-from mockserver.contract.openapi_check import check_openapi
-from mockserver.contract.operations import OperationRef, iter_operations
-from mockserver.contract.parallel import PendingChecks
-from mockserver.contract.semantics import check_semantics
-from mockserver.contract.yaml_loader import get_yaml_loader, load_yaml
-from mockserver.core.prewarmed import PrewarmedChild
+from specmock.contract.loader import find_root, load_contract
+from specmock.contract.model import LoadedContract, RefError
+from specmock.contract.openapi_check import check_openapi
+from specmock.contract.operations import OperationRef, iter_operations
+from specmock.contract.parallel import PendingChecks
+from specmock.contract.semantics import check_semantics
+from specmock.contract.yaml_loader import get_yaml_loader, load_yaml
+from specmock.core.prewarmed import PrewarmedChild
 
 
 def start_checks(

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mockserver.contract.diagnostics import Diagnostic, error
-from mockserver.contract.kinds import SECTIONS, Kind, item_kind, member_kind
-from mockserver.contract.pointers import Tokens, to_fragment, to_pointer
-from mockserver.contract.resolver import Location, Resolver, Target, is_ref
+from specmock.contract.diagnostics import Diagnostic, error
+from specmock.contract.kinds import SECTIONS, Kind, item_kind, member_kind
+from specmock.contract.pointers import Tokens, to_fragment, to_pointer
+from specmock.contract.resolver import Location, Resolver, Target, is_ref
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # Keywords of a whole JSON Schema document that would re-base its references if kept.

@@ -23,8 +23,8 @@ from typing import Any
 
 import orjson
 
-from mockserver.contract.diagnostics import Diagnostic
-from mockserver.contract.model import LoadedContract
+from specmock.contract.diagnostics import Diagnostic
+from specmock.contract.model import LoadedContract
 
 CACHE_ENV = "SPECMOCK_CACHE_DIR"
 MARKERS = "openapi-checked"

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.contract.pointers import to_pointer
+from specmock.contract.pointers import to_pointer
 
 RecordId = int | str
 
@@ -216,8 +216,8 @@ def read_declarations(document: Mapping[str, Any], *, infer: bool = True) -> Dec
     """The document's declarations; with `infer`, plus the collections its resource shapes
     imply where it declares none (`x-specmock` always wins: a contract that declares
     collections gets nothing inferred)."""
-    from mockserver.contract.inference import infer_collections
-    from mockserver.contract.operations import iter_operations
+    from specmock.contract.inference import infer_collections
+    from specmock.contract.operations import iter_operations
 
     root = document.get("x-specmock")
     root = root if isinstance(root, Mapping) else {}

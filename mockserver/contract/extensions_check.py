@@ -12,15 +12,15 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from mockserver.contract.diagnostics import Diagnostic, Severity
-from mockserver.contract.hints import closest, did_you_mean
-from mockserver.contract.kinds import HTTP_METHODS
-from mockserver.contract.messages import one_of_message, shorten, type_message
-from mockserver.contract.model import LoadedContract
-from mockserver.contract.openapi_check import deepest
-from mockserver.contract.operations import iter_operations
-from mockserver.contract.pointers import Tokens, to_pointer
-from mockserver.contract.yaml_loader import load_yaml
+from specmock.contract.diagnostics import Diagnostic, Severity
+from specmock.contract.hints import closest, did_you_mean
+from specmock.contract.kinds import HTTP_METHODS
+from specmock.contract.messages import one_of_message, shorten, type_message
+from specmock.contract.model import LoadedContract
+from specmock.contract.openapi_check import deepest
+from specmock.contract.operations import iter_operations
+from specmock.contract.pointers import Tokens, to_pointer
+from specmock.contract.yaml_loader import load_yaml
 
 if TYPE_CHECKING:  # jsonschema is imported when a check runs: loading does not need it
     from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
@@ -33,7 +33,7 @@ _SKIPPED = frozenset({EXTENSION, "example"})  # not scanned for misspelt extensi
 @cache
 def extensions_schema() -> dict[str, Any]:
     """The JSON Schema of specmock's extensions (extensions.schema.yaml, parsed)."""
-    text = resources.files("mockserver.contract").joinpath("extensions.schema.yaml").read_text()
+    text = resources.files("specmock.contract").joinpath("extensions.schema.yaml").read_text()
     schema = load_yaml(text)
     assert isinstance(schema, dict)
     return schema

@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from mockserver.contract.diagnostics import Diagnostic, error
-from mockserver.contract.messages import shorten
-from mockserver.contract.yaml_loader import parse_yaml
+from specmock.contract.diagnostics import Diagnostic, error
+from specmock.contract.messages import shorten
+from specmock.contract.yaml_loader import parse_yaml
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.contract.declarations import CollectionSpec, Inferred, Key, NearMiss
-from mockserver.core import documents
-from mockserver.core.formats import format_range
+from specmock.contract.declarations import CollectionSpec, Inferred, Key, NearMiss
+from specmock.core import documents
+from specmock.core.formats import format_range
 
 _TEMPLATED_SEGMENT = re.compile(r"^\{([^{}/]+)\}$")
 _ITEM_ACTIONS = {"PUT": "replace", "PATCH": "update", "DELETE": "delete"}

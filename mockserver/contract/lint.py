@@ -6,16 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from mockserver.contract.check_cache import remembering
-from mockserver.contract.declarations import read_declarations
-from mockserver.contract.diagnostics import Diagnostic, Severity, display_path, has_errors
-from mockserver.contract.extensions_check import check_extensions
-from mockserver.contract.loader import find_root, load_contract
-from mockserver.contract.model import LoadedContract
-from mockserver.contract.openapi_check import check_openapi
-from mockserver.contract.patterns import check_patterns
-from mockserver.contract.positions import located
-from mockserver.contract.semantics import check_semantics
+from specmock.contract.check_cache import remembering
+from specmock.contract.declarations import read_declarations
+from specmock.contract.diagnostics import Diagnostic, Severity, display_path, has_errors
+from specmock.contract.extensions_check import check_extensions
+from specmock.contract.loader import find_root, load_contract
+from specmock.contract.model import LoadedContract
+from specmock.contract.openapi_check import check_openapi
+from specmock.contract.patterns import check_patterns
+from specmock.contract.positions import located
+from specmock.contract.semantics import check_semantics
 
 Check = Callable[[LoadedContract], list[Diagnostic]]
 CHECKS: tuple[Check, ...] = (check_openapi, check_extensions, check_semantics, check_patterns)

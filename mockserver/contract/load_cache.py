@@ -24,9 +24,9 @@ from pathlib import Path
 
 import yaml
 
-from mockserver.contract.check_cache import cache_dir
-from mockserver.contract.loader import find_root, load_contract
-from mockserver.contract.model import LoadedContract
+from specmock.contract.check_cache import cache_dir
+from specmock.contract.loader import find_root, load_contract
+from specmock.contract.model import LoadedContract
 
 ENTRIES = "loaded"
 MAX_ENTRIES = 32

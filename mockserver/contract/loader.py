@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from mockserver.contract.bundle import bundle
-from mockserver.contract.bundled import resolve_contract
-from mockserver.contract.diagnostics import Diagnostic, error
-from mockserver.contract.files import FileCache, Unreadable
-from mockserver.contract.model import LoadedContract
-from mockserver.contract.resolver import Location, Resolver
-from mockserver.contract.swagger import Moves, convert, finish, is_swagger
+from specmock.contract.bundle import bundle
+from specmock.contract.bundled import resolve_contract
+from specmock.contract.diagnostics import Diagnostic, error
+from specmock.contract.files import FileCache, Unreadable
+from specmock.contract.model import LoadedContract
+from specmock.contract.resolver import Location, Resolver
+from specmock.contract.swagger import Moves, convert, finish, is_swagger
 
 ROOT_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mockserver.contract.diagnostics import Diagnostic, Severity
-from mockserver.contract.pointers import Tokens, parse_pointer, parse_ref, to_pointer
-from mockserver.contract.resolver import Location, is_ref
+from specmock.contract.diagnostics import Diagnostic, Severity
+from specmock.contract.pointers import Tokens, parse_pointer, parse_ref, to_pointer
+from specmock.contract.resolver import Location, is_ref
 
 _MAX_CHAIN = 64
 

@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from mockserver.contract.diagnostics import Diagnostic, Severity
-from mockserver.contract.hints import did_you_mean
-from mockserver.contract.messages import describe, one_of_message, shorten, type_message
-from mockserver.contract.model import LoadedContract
-from mockserver.contract.pointers import escape, to_pointer, unescape
-from mockserver.contract.resolver import is_ref
+from specmock.contract.diagnostics import Diagnostic, Severity
+from specmock.contract.hints import did_you_mean
+from specmock.contract.messages import describe, one_of_message, shorten, type_message
+from specmock.contract.model import LoadedContract
+from specmock.contract.pointers import escape, to_pointer, unescape
+from specmock.contract.resolver import is_ref
 
 if TYPE_CHECKING:  # jsonschema is imported when a check runs: loading does not need it
     from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped, unused-ignore]
@@ -104,11 +104,11 @@ def _validator_class(version: Any) -> Any:
     import openapi_spec_validator  # imported late: it takes ~0.2 s and serving does not need it
 
     if version[:3] == "3.1":
-        from mockserver.contract.schema_meta import FastOpenAPIV31SpecValidator
+        from specmock.contract.schema_meta import FastOpenAPIV31SpecValidator
 
         return FastOpenAPIV31SpecValidator
     if version[:3] == "3.0":
-        from mockserver.contract.schema_meta import FastOpenAPIV30SpecValidator
+        from specmock.contract.schema_meta import FastOpenAPIV30SpecValidator
 
         return FastOpenAPIV30SpecValidator
     return getattr(openapi_spec_validator, _VERSIONS[version[:3]])

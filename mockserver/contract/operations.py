@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.contract.kinds import HTTP_METHODS
-from mockserver.contract.pointers import to_pointer
+from specmock.contract.kinds import HTTP_METHODS
+from specmock.contract.pointers import to_pointer
 
 _PARAMETER = re.compile(r"\{([^{}/]+)\}")
 

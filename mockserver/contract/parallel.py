@@ -20,12 +20,12 @@ import contextlib
 import os
 import pickle
 
-from mockserver.contract.diagnostics import Diagnostic
-from mockserver.contract.lint import Check, check_contract, serve_checks
-from mockserver.contract.model import LoadedContract
-from mockserver.core.prewarmed import PrewarmedChild, fork_is_useful
+from specmock.contract.diagnostics import Diagnostic
+from specmock.contract.lint import Check, check_contract, serve_checks
+from specmock.contract.model import LoadedContract
+from specmock.core.prewarmed import PrewarmedChild, fork_is_useful
 
-CHECK_JOB = "mockserver.contract.parallel:check_in_child"
+CHECK_JOB = "specmock.contract.parallel:check_in_child"
 """The job a prewarmed child (core/prewarmed.py) runs for `PendingChecks.handed_to`."""
 
 

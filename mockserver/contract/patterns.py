@@ -13,10 +13,10 @@ from typing import Any
 
 import jsonschema_rs
 
-from mockserver.contract.diagnostics import Diagnostic
-from mockserver.contract.model import LoadedContract
-from mockserver.core.limits import brief
-from mockserver.core.pointers import escape
+from specmock.contract.diagnostics import Diagnostic
+from specmock.contract.model import LoadedContract
+from specmock.core.limits import brief
+from specmock.core.pointers import escape
 
 # Values that are data, not schemas: a "pattern" inside an example is not a regular expression.
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from mockserver.contract.diagnostics import Diagnostic
-from mockserver.contract.pointers import parse_pointer
-from mockserver.contract.yaml_loader import get_yaml_loader
+from specmock.contract.diagnostics import Diagnostic
+from specmock.contract.pointers import parse_pointer
+from specmock.contract.yaml_loader import get_yaml_loader
 
 Position = tuple[int, int]
 """1-based line and column."""

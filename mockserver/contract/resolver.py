@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mockserver.contract.diagnostics import Diagnostic, display_path, error
-from mockserver.contract.files import FileCache, Unreadable
-from mockserver.contract.hints import closest, did_you_mean
-from mockserver.contract.pointers import ParsedRef, Tokens, parse_ref, to_pointer
+from specmock.contract.diagnostics import Diagnostic, display_path, error
+from specmock.contract.files import FileCache, Unreadable
+from specmock.contract.hints import closest, did_you_mean
+from specmock.contract.pointers import ParsedRef, Tokens, parse_ref, to_pointer
 
 _MAX_DEPTH = 32
 

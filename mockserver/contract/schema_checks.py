@@ -19,8 +19,8 @@ from typing import Any, Literal
 import jsonschema_rs
 import orjson
 
-from mockserver.core import documents
-from mockserver.core.formats import with_format_bounds
+from specmock.core import documents
+from specmock.core.formats import with_format_bounds
 
 Direction = Literal["response", "request"]
 

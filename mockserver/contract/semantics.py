@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mockserver.contract.diagnostics import Diagnostic
-from mockserver.contract.hints import did_you_mean
-from mockserver.contract.model import LoadedContract
-from mockserver.contract.operations import OperationRef, iter_operations
-from mockserver.contract.pointers import Tokens, to_pointer
+from specmock.contract.diagnostics import Diagnostic
+from specmock.contract.hints import did_you_mean
+from specmock.contract.model import LoadedContract
+from specmock.contract.operations import OperationRef, iter_operations
+from specmock.contract.pointers import Tokens, to_pointer
 
 RECORD_ACTIONS = frozenset({"list", "create", "read", "update", "replace", "delete"})
 TOKEN_ACTIONS = frozenset({"issueToken", "refreshToken"})

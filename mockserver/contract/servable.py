@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.contract.diagnostics import Diagnostic
-from mockserver.contract.model import LoadedContract, RefError
-from mockserver.contract.operations import iter_operations
-from mockserver.contract.pointers import escape, parse_pointer
-from mockserver.contract.positions import located
-from mockserver.contract.resolver import is_ref
+from specmock.contract.diagnostics import Diagnostic
+from specmock.contract.model import LoadedContract, RefError
+from specmock.contract.operations import iter_operations
+from specmock.contract.pointers import escape, parse_pointer
+from specmock.contract.positions import located
+from specmock.contract.resolver import is_ref
 
 EXTENSION = "x-specmock"
 SUPPORTED_VERSIONS = ("2.0", "3.0", "3.1")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.contract.pointers import Tokens
+from specmock.contract.pointers import Tokens
 
 Moves = dict[Tokens, Tokens]
 """Tokens in the converted document -> tokens of the same part in the Swagger document."""

@@ -13,17 +13,17 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from mockserver.behaviours.faults import FaultSpecError
-from mockserver.core.clock import LATEST_READING
-from mockserver.core.exchange import Request, Response
-from mockserver.core.limits import brief, whole_number
-from mockserver.core.problems import ApiError
-from mockserver.engine.errors import ErrorRenderer
-from mockserver.engine.journal_query import ACCEPTED as ACCEPTED_QUERY
-from mockserver.engine.journal_query import QueryError, compile_query
+from specmock.behaviours.faults import FaultSpecError
+from specmock.core.clock import LATEST_READING
+from specmock.core.exchange import Request, Response
+from specmock.core.limits import brief, whole_number
+from specmock.core.problems import ApiError
+from specmock.engine.errors import ErrorRenderer
+from specmock.engine.journal_query import ACCEPTED as ACCEPTED_QUERY
+from specmock.engine.journal_query import QueryError, compile_query
 
 if TYPE_CHECKING:
-    from mockserver.engine.app import MockEngine
+    from specmock.engine.app import MockEngine
 
 ADMIN_PREFIX = "/__specmock/"
 ADMIN_TOKEN_HEADER = "x-specmock-token"

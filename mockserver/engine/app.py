@@ -7,23 +7,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mockserver.behaviours.faults import Faults, FaultSpecError
-from mockserver.core.clock import ControllableClock
-from mockserver.core.exchange import Request, Response
-from mockserver.core.pointers import escape
-from mockserver.core.problems import ApiError
-from mockserver.engine import cors
-from mockserver.engine.admin import ADMIN_PREFIX, AdminApi
-from mockserver.engine.callbacks import CallbackSender
-from mockserver.engine.compile import compile_contract, iter_operations
-from mockserver.engine.hosts import HostPolicy
-from mockserver.engine.journal import Journal
-from mockserver.engine.options import EngineOptions
-from mockserver.engine.pipeline import Pipeline
+from specmock.behaviours.faults import Faults, FaultSpecError
+from specmock.core.clock import ControllableClock
+from specmock.core.exchange import Request, Response
+from specmock.core.pointers import escape
+from specmock.core.problems import ApiError
+from specmock.engine import cors
+from specmock.engine.admin import ADMIN_PREFIX, AdminApi
+from specmock.engine.callbacks import CallbackSender
+from specmock.engine.compile import compile_contract, iter_operations
+from specmock.engine.hosts import HostPolicy
+from specmock.engine.journal import Journal
+from specmock.engine.options import EngineOptions
+from specmock.engine.pipeline import Pipeline
 
 if TYPE_CHECKING:  # the contract layer is imported when a contract is loaded
-    from mockserver.contract import Diagnostic, LoadedContract
-    from mockserver.contract.parallel import PendingChecks
+    from specmock.contract import Diagnostic, LoadedContract
+    from specmock.contract.parallel import PendingChecks
 
 
 class ContractError(Exception):
@@ -70,7 +70,7 @@ class MockEngine:
         With `remember_checks`, a document that passed the OpenAPI check before on this machine
         is not checked again (mockserver/contract/check_cache.py). `strict`: see `from_loaded`.
         """
-        from mockserver.contract import load_contract, start_checks
+        from specmock.contract import load_contract, start_checks
 
         loaded = load_contract(Path(path))
         return cls.from_loaded(loaded, start_checks(loaded, remember_checks), options,
@@ -94,9 +94,9 @@ class MockEngine:
         checks begin (the CLI's progress lines).
         """
         say = on_phase or _silent
-        from mockserver.contract.lint import all_problems
-        from mockserver.contract.positions import located
-        from mockserver.contract.servable import is_fatal, unservable_operations
+        from specmock.contract.lint import all_problems
+        from specmock.contract.positions import located
+        from specmock.contract.servable import is_fatal, unservable_operations
 
         # Compiled while the checks run (maybe in a child): the problems that make operations
         # unservable are the loader's (a $ref naming nothing), known already.

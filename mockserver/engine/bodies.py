@@ -18,12 +18,12 @@ import orjson
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
-from mockserver.core.limits import MAX_JSON_MEMBERS, too_many_members
-from mockserver.core.pointers import escape
-from mockserver.engine.coercion import ANY, Shape, coerce_text, shape_of
-from mockserver.engine.mediatypes import essence, in_range, is_json
-from mockserver.engine.schemas_util import record_properties, resolve_ref
-from mockserver.engine.violations import Violation
+from specmock.core.limits import MAX_JSON_MEMBERS, too_many_members
+from specmock.core.pointers import escape
+from specmock.engine.coercion import ANY, Shape, coerce_text, shape_of
+from specmock.engine.mediatypes import essence, in_range, is_json
+from specmock.engine.schemas_util import record_properties, resolve_ref
+from specmock.engine.violations import Violation
 
 # What stands in for a file while the schema is checked: the checker knows JSON values only.
 FILE_PLACEHOLDER = ""

@@ -20,10 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
-from mockserver.behaviours.callbacks import Callbacks, Exchange, Outbound
-from mockserver.core.clock import Clock
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.journal import Journal
+from specmock.behaviours.callbacks import Callbacks, Exchange, Outbound
+from specmock.core.clock import Clock
+from specmock.core.exchange import Request, Response
+from specmock.engine.journal import Journal
 
 log = logging.getLogger("specmock.callbacks")
 

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.core.documents import json_type
-from mockserver.core.limits import INTEGER_TEXT, MAX_INTEGER_DIGITS
-from mockserver.engine.schemas_util import resolve_ref
+from specmock.core.documents import json_type
+from specmock.core.limits import INTEGER_TEXT, MAX_INTEGER_DIGITS
+from specmock.engine.schemas_util import resolve_ref
 
 _INTEGER = INTEGER_TEXT
 # JSON's number grammar plus a leading '+', which clients put in query strings; a mantissa of more

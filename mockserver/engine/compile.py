@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mockserver.behaviours.callbacks import Callbacks, compile_callbacks
-from mockserver.behaviours.collections import (
+from specmock.behaviours.callbacks import Callbacks, compile_callbacks
+from specmock.behaviours.collections import (
     CollectionContext,
     CreateRecord,
     DeleteRecord,
@@ -22,52 +22,52 @@ from mockserver.behaviours.collections import (
     ReplaceRecord,
     UpdateRecord,
 )
-from mockserver.behaviours.credentials import UserDirectory
-from mockserver.behaviours.datasets import DataSetCache
-from mockserver.behaviours.documents import Document
-from mockserver.behaviours.outcomes import BodyOutcome, Call, Outcome
-from mockserver.behaviours.pagination import PaginationSpec
-from mockserver.behaviours.partition import Partition
-from mockserver.behaviours.paths import ResourcePaths
-from mockserver.behaviours.prefer import Preference, preference_of
-from mockserver.behaviours.representation import (
+from specmock.behaviours.credentials import UserDirectory
+from specmock.behaviours.datasets import DataSetCache
+from specmock.behaviours.documents import Document
+from specmock.behaviours.outcomes import BodyOutcome, Call, Outcome
+from specmock.behaviours.pagination import PaginationSpec
+from specmock.behaviours.partition import Partition
+from specmock.behaviours.paths import ResourcePaths
+from specmock.behaviours.prefer import Preference, preference_of
+from specmock.behaviours.representation import (
     PlainRepresentation,
     Representation,
     SirenAction,
     SirenRepresentation,
 )
-from mockserver.behaviours.search import Search
-from mockserver.behaviours.seed import SAMPLE_SIZE, estimated_bytes
-from mockserver.behaviours.state import CollectionSpec, State
-from mockserver.behaviours.static import StaticResponder
-from mockserver.behaviours.throttle import Throttle
-from mockserver.behaviours.tokens import TokenService, TokenSettings
-from mockserver.behaviours.tokens_actions import IssueToken, RefreshToken
-from mockserver.contract.declarations import Declarations, read_declarations
-from mockserver.core.clock import Clock
-from mockserver.core.exchange import Request
-from mockserver.core.memory import available_bytes, human
-from mockserver.core.pointers import escape
-from mockserver.core.problems import ApiError
-from mockserver.core.templates import render_template
-from mockserver.engine.errors import ErrorRenderer
-from mockserver.engine.inferred import as_documented, documented_not_found, server_made
-from mockserver.engine.options import EngineOptions
-from mockserver.engine.routing import Router
-from mockserver.engine.schemas_util import record_properties, resolve_ref
-from mockserver.engine.security import (
+from specmock.behaviours.search import Search
+from specmock.behaviours.seed import SAMPLE_SIZE, estimated_bytes
+from specmock.behaviours.state import CollectionSpec, State
+from specmock.behaviours.static import StaticResponder
+from specmock.behaviours.throttle import Throttle
+from specmock.behaviours.tokens import TokenService, TokenSettings
+from specmock.behaviours.tokens_actions import IssueToken, RefreshToken
+from specmock.contract.declarations import Declarations, read_declarations
+from specmock.core.clock import Clock
+from specmock.core.exchange import Request
+from specmock.core.memory import available_bytes, human
+from specmock.core.pointers import escape
+from specmock.core.problems import ApiError
+from specmock.core.templates import render_template
+from specmock.engine.errors import ErrorRenderer
+from specmock.engine.inferred import as_documented, documented_not_found, server_made
+from specmock.engine.options import EngineOptions
+from specmock.engine.routing import Router
+from specmock.engine.schemas_util import record_properties, resolve_ref
+from specmock.engine.security import (
     Authenticator,
     Requirement,
     digest_nonce,
     requirements_of,
 )
-from mockserver.engine.unservable import (
+from specmock.engine.unservable import (
     UnservableHandler,
     UnservableValidator,
     described,
     no_operation,
 )
-from mockserver.engine.validation import RequestValidator
+from specmock.engine.validation import RequestValidator
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 Handler = Callable[[Call], Outcome]

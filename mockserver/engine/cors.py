@@ -17,7 +17,7 @@ The admin API is left out: it refuses writes from other origins on purpose (admi
 
 from __future__ import annotations
 
-from mockserver.core.exchange import Request, Response
+from specmock.core.exchange import Request, Response
 
 PREFLIGHT_MAX_AGE = 600
 """Seconds a browser may keep a preflight's answer: short, as a watched document may change

@@ -13,8 +13,8 @@ from typing import Any
 
 import orjson
 
-from mockserver.engine.mediatypes import charset_of, essence, is_json, is_xml
-from mockserver.engine.xml_bodies import write_xml
+from specmock.engine.mediatypes import charset_of, essence, is_json, is_xml
+from specmock.engine.xml_bodies import write_xml
 
 
 def encode_body(body: Any, content_type: str, schema: Any, document: dict[str, Any]) -> bytes:

@@ -11,10 +11,10 @@ from typing import Any
 
 import orjson
 
-from mockserver.core.exchange import Request, Response
-from mockserver.core.limits import MAX_QUOTED_CHARS
-from mockserver.core.problems import ApiError
-from mockserver.core.templates import render_template
+from specmock.core.exchange import Request, Response
+from specmock.core.limits import MAX_QUOTED_CHARS
+from specmock.core.problems import ApiError
+from specmock.core.templates import render_template
 
 PROBLEM_TYPE_BASE = "https://specmock.dev/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from mockserver.core.exchange import Request
-from mockserver.core.limits import brief
-from mockserver.core.problems import ApiError
+from specmock.core.exchange import Request
+from specmock.core.limits import brief
+from specmock.core.problems import ApiError
 
 _HOST = re.compile(
     r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])"

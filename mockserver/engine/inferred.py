@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mockserver.behaviours.fake import GenerationError, generate
-from mockserver.behaviours.outcomes import (
+from specmock.behaviours.fake import GenerationError, generate
+from specmock.behaviours.outcomes import (
     BodyOutcome,
     Call,
     EmptyOutcome,
@@ -24,11 +24,11 @@ from mockserver.behaviours.outcomes import (
     Outcome,
     RecordOutcome,
 )
-from mockserver.behaviours.prefer import Preference
-from mockserver.behaviours.static import StaticResponder
-from mockserver.core.exchange import Request
-from mockserver.core.problems import ApiError
-from mockserver.engine.schemas_util import record_properties, resolve_ref
+from specmock.behaviours.prefer import Preference
+from specmock.behaviours.static import StaticResponder
+from specmock.core.exchange import Request
+from specmock.core.problems import ApiError
+from specmock.engine.schemas_util import record_properties, resolve_ref
 
 Handler = Callable[[Call], Outcome]
 _NOT_FOUND = Preference(code=404)

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from mockserver.core.exchange import Request, Response
-from mockserver.core.limits import brief
+from specmock.core.exchange import Request, Response
+from specmock.core.limits import brief
 
 # How much of a request's path and of its query an entry keeps.
 JOURNAL_URL_CHARS = 2048

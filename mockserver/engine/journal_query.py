@@ -16,7 +16,7 @@ from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import Any
 
-from mockserver.engine.journal import METHOD, PATH, REQUEST_HEADERS, RESPONSE_HEADERS, STATUS
+from specmock.engine.journal import METHOD, PATH, REQUEST_HEADERS, RESPONSE_HEADERS, STATUS
 
 ACCEPTED = ('A query is an object with any of: "method" (a method or a list), "path" (a glob), '
             '"pathRegex" (a regular expression), "status" (a status, a list, or "4xx"), '

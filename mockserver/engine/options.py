@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mockserver.core.clock import ControllableClock
-from mockserver.core.limits import HttpLimits
+from specmock.core.clock import ControllableClock
+from specmock.core.limits import HttpLimits
 
 
 @dataclass

@@ -16,11 +16,11 @@ from urllib.parse import quote, unquote
 
 import orjson
 
-from mockserver.behaviours.prefer import CONTROL_PARAMETERS
-from mockserver.core.exchange import Request
-from mockserver.core.pointers import escape
-from mockserver.core.styles import DEFAULT_STYLE, default_explode, serialise_pairs, serialise_text
-from mockserver.engine.coercion import (
+from specmock.behaviours.prefer import CONTROL_PARAMETERS
+from specmock.core.exchange import Request
+from specmock.core.pointers import escape
+from specmock.core.styles import DEFAULT_STYLE, default_explode, serialise_pairs, serialise_text
+from specmock.engine.coercion import (
     ANY,
     Shape,
     coerce_text,
@@ -28,9 +28,9 @@ from mockserver.engine.coercion import (
     object_shapes,
     shape_of,
 )
-from mockserver.engine.mediatypes import essence, is_json
-from mockserver.engine.schemas_util import resolve_ref
-from mockserver.engine.styles import (
+from specmock.engine.mediatypes import essence, is_json
+from specmock.engine.schemas_util import resolve_ref
+from specmock.engine.styles import (
     Kind,
     Raw,
     StyleError,
@@ -39,7 +39,7 @@ from mockserver.engine.styles import (
     read_exploded_object,
     read_text,
 )
-from mockserver.engine.violations import Violation
+from specmock.engine.violations import Violation
 
 LOCATIONS = ("path", "query", "header", "cookie")
 # OpenAPI: header parameters with these names are ignored (they are described elsewhere).

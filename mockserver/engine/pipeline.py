@@ -21,10 +21,10 @@ from typing import Any
 
 import orjson
 
-from mockserver.behaviours.callbacks import Exchange
-from mockserver.behaviours.collections import NOT_FOUND
-from mockserver.behaviours.faults import FaultPlan, Faults
-from mockserver.behaviours.outcomes import (
+from specmock.behaviours.callbacks import Exchange
+from specmock.behaviours.collections import NOT_FOUND
+from specmock.behaviours.faults import FaultPlan, Faults
+from specmock.behaviours.outcomes import (
     BodyOutcome,
     Call,
     EmptyOutcome,
@@ -32,26 +32,26 @@ from mockserver.behaviours.outcomes import (
     Outcome,
     RecordOutcome,
 )
-from mockserver.behaviours.prefer import asks_for_answer, preference_of
-from mockserver.behaviours.static import negotiate
-from mockserver.behaviours.store import Record
-from mockserver.core.clock import Clock
-from mockserver.core.exchange import Request, Response
-from mockserver.core.limits import brief, rememberable
-from mockserver.core.memo import BoundedMemo
-from mockserver.core.problems import ApiError
-from mockserver.engine.access import reason_of
-from mockserver.engine.callbacks import USER_AGENT as CALLBACK_AGENT
-from mockserver.engine.callbacks import CallbackSender
-from mockserver.engine.compile import CompiledContract, Operation, StaticHandler
-from mockserver.engine.encoding import encode_body
-from mockserver.engine.journal import Journal
-from mockserver.engine.mediatypes import essence, in_range, is_json, with_charset
-from mockserver.engine.options import EngineOptions
-from mockserver.engine.response_check import ResponseChecker
-from mockserver.engine.routing import Redirect, RouteMatch
-from mockserver.engine.validation import PathMismatch, ValidationFailed, ValidInput
-from mockserver.engine.violations import request_items, violation_item, violations_header
+from specmock.behaviours.prefer import asks_for_answer, preference_of
+from specmock.behaviours.static import negotiate
+from specmock.behaviours.store import Record
+from specmock.core.clock import Clock
+from specmock.core.exchange import Request, Response
+from specmock.core.limits import brief, rememberable
+from specmock.core.memo import BoundedMemo
+from specmock.core.problems import ApiError
+from specmock.engine.access import reason_of
+from specmock.engine.callbacks import USER_AGENT as CALLBACK_AGENT
+from specmock.engine.callbacks import CallbackSender
+from specmock.engine.compile import CompiledContract, Operation, StaticHandler
+from specmock.engine.encoding import encode_body
+from specmock.engine.journal import Journal
+from specmock.engine.mediatypes import essence, in_range, is_json, with_charset
+from specmock.engine.options import EngineOptions
+from specmock.engine.response_check import ResponseChecker
+from specmock.engine.routing import Redirect, RouteMatch
+from specmock.engine.validation import PathMismatch, ValidationFailed, ValidInput
+from specmock.engine.violations import request_items, violation_item, violations_header
 
 access_log = logging.getLogger("specmock.access")
 log = logging.getLogger("specmock")

@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mockserver.core.exchange import Request, Response
-from mockserver.core.problems import ApiError
-from mockserver.engine.app import ContractError, MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.core.exchange import Request, Response
+from specmock.core.problems import ApiError
+from specmock.engine.app import ContractError, MockEngine
+from specmock.engine.options import EngineOptions
 
 log = logging.getLogger("specmock")
 
@@ -101,9 +101,9 @@ def rebuilding(path: Path, options: EngineOptions, remember: bool = True,
     the clock and token secret every engine shares; `strict` refuses a version with any
     problem, as `serve --strict` refused the first."""
     def build(old: MockEngine | None) -> tuple[MockEngine, tuple[Path, ...]]:
-        from mockserver.contract import load_contract
-        from mockserver.contract.lint import serve_checks
-        from mockserver.contract.parallel import PendingChecks
+        from specmock.contract import load_contract
+        from specmock.contract.lint import serve_checks
+        from specmock.contract.parallel import PendingChecks
 
         loaded = load_contract(path)
         checks = PendingChecks(loaded, serve_checks(remember), fork=False)

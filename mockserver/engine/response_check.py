@@ -13,15 +13,15 @@ from typing import Any
 
 import orjson
 
-from mockserver.core.exchange import Response
-from mockserver.core.problems import ApiError
-from mockserver.engine.bodies import BodyParseError
-from mockserver.engine.coercion import coerce_text, shape_of
-from mockserver.engine.compile import Operation
-from mockserver.engine.mediatypes import essence, in_range, is_json, is_xml
-from mockserver.engine.schemas import SchemaValidator, compile_schema
-from mockserver.engine.schemas_util import resolve_ref
-from mockserver.engine.xml_bodies import read_xml
+from specmock.core.exchange import Response
+from specmock.core.problems import ApiError
+from specmock.engine.bodies import BodyParseError
+from specmock.engine.coercion import coerce_text, shape_of
+from specmock.engine.compile import Operation
+from specmock.engine.mediatypes import essence, in_range, is_json, is_xml
+from specmock.engine.schemas import SchemaValidator, compile_schema
+from specmock.engine.schemas_util import resolve_ref
+from specmock.engine.xml_bodies import read_xml
 
 
 @dataclass(frozen=True, slots=True)

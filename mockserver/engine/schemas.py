@@ -29,11 +29,11 @@ from typing import Any, Literal
 import jsonschema_rs
 import orjson
 
-from mockserver.core.formats import NUMBER_FORMATS, format_range, with_format_bounds
-from mockserver.core.limits import brief
-from mockserver.core.pointers import escape
-from mockserver.engine.schemas_util import resolve_ref
-from mockserver.engine.violations import Violation
+from specmock.core.formats import NUMBER_FORMATS, format_range, with_format_bounds
+from specmock.core.limits import brief
+from specmock.core.pointers import escape
+from specmock.engine.schemas_util import resolve_ref
+from specmock.engine.violations import Violation
 
 Direction = Literal["request", "response"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.core import documents
+from specmock.core import documents
 
 
 def resolve_ref(document: dict[str, Any], node: Any) -> Any:

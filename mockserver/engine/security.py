@@ -19,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.behaviours import credential_forms as forms
-from mockserver.behaviours.credentials import UserDirectory, parse_basic
-from mockserver.behaviours.tokens import TokenRejected, TokenService, parse_bearer
-from mockserver.core.exchange import Request
-from mockserver.core.pointers import escape
-from mockserver.core.problems import ApiError
-from mockserver.engine.violations import Violation
+from specmock.behaviours import credential_forms as forms
+from specmock.behaviours.credentials import UserDirectory, parse_basic
+from specmock.behaviours.tokens import TokenRejected, TokenService, parse_bearer
+from specmock.core.exchange import Request
+from specmock.core.pointers import escape
+from specmock.core.problems import ApiError
+from specmock.engine.violations import Violation
 
 NO_CREDENTIALS = "Authentication credentials were not provided."
 REALM = "api"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from mockserver.core.styles import DELIMITERS
+from specmock.core.styles import DELIMITERS
 
 Kind = Literal["primitive", "array", "object"]
 Raw = str | list[str] | dict[str, str | list[str]]

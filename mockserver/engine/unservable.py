@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.behaviours.outcomes import Call, Outcome
-from mockserver.core.exchange import Request
-from mockserver.core.problems import ApiError
-from mockserver.engine.validation import RequestValidator, ValidInput
+from specmock.behaviours.outcomes import Call, Outcome
+from specmock.core.exchange import Request
+from specmock.core.problems import ApiError
+from specmock.engine.validation import RequestValidator, ValidInput
 
 UNSERVABLE_PREFIX = "this operation cannot be served: "
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.core.exchange import Request
-from mockserver.core.pointers import escape
-from mockserver.core.problems import ApiError
-from mockserver.engine.bodies import (
+from specmock.core.exchange import Request
+from specmock.core.pointers import escape
+from specmock.core.problems import ApiError
+from specmock.engine.bodies import (
     BodyParseError,
     FormReader,
     Part,
@@ -26,19 +26,19 @@ from mockserver.engine.bodies import (
     parse_urlencoded,
     without_files,
 )
-from mockserver.engine.coercion import coerce_text, shape_of
-from mockserver.engine.mediatypes import best_range, essence, is_form, is_json, is_xml
-from mockserver.engine.parameters import ParameterReader, ParameterSpec, declared_parameters
-from mockserver.engine.schemas import (
+from specmock.engine.coercion import coerce_text, shape_of
+from specmock.engine.mediatypes import best_range, essence, is_form, is_json, is_xml
+from specmock.engine.parameters import ParameterReader, ParameterSpec, declared_parameters
+from specmock.engine.schemas import (
     SchemaError,
     SchemaValidator,
     TooDeepError,
     compile_schema,
     pointer_of,
 )
-from mockserver.engine.schemas_util import record_properties, resolve_ref
-from mockserver.engine.violations import Violation
-from mockserver.engine.xml_bodies import read_xml
+from specmock.engine.schemas_util import record_properties, resolve_ref
+from specmock.engine.violations import Violation
+from specmock.engine.xml_bodies import read_xml
 
 __all__ = ["PathMismatch", "RequestValidator", "ValidInput", "ValidationFailed", "Violation"]
 
@@ -121,7 +121,7 @@ class RequestValidator:
             except Exception as exc:
                 # Lenient serving: an operation whose checks cannot be built answers the 500
                 # naming why (as those found unservable at start-up do), never a bare failure.
-                from mockserver.engine.unservable import described, unservable_error
+                from specmock.engine.unservable import described, unservable_error
 
                 raise unservable_error(described(exc)) from exc
         return compiled

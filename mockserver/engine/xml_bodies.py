@@ -27,10 +27,10 @@ import orjson
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from mockserver.core.limits import MAX_JSON_MEMBERS
-from mockserver.engine.bodies import BodyParseError
-from mockserver.engine.coercion import coerce_text, shape_of
-from mockserver.engine.schemas_util import resolve_ref
+from specmock.core.limits import MAX_JSON_MEMBERS
+from specmock.engine.bodies import BodyParseError
+from specmock.engine.coercion import coerce_text, shape_of
+from specmock.engine.schemas_util import resolve_ref
 
 # How deep a schema (or, where the schema says nothing, a document) is followed.
 _MAX_DEPTH = 64

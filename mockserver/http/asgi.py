@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 from urllib.parse import quote
 
-from mockserver.core.exchange import Request, Response
+from specmock.core.exchange import Request, Response
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

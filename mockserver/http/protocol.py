@@ -30,11 +30,11 @@ from typing import Any, cast
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from mockserver.core.exchange import Response
-from mockserver.core.limits import HttpLimits, brief
-from mockserver.core.problems import ApiError
-from mockserver.http.asgi import AsgiApp, encoded_headers, request_from_parts
-from mockserver.http.wire import deliver
+from specmock.core.exchange import Response
+from specmock.core.limits import HttpLimits, brief
+from specmock.core.problems import ApiError
+from specmock.http.asgi import AsgiApp, encoded_headers, request_from_parts
+from specmock.http.wire import deliver
 
 log = logging.getLogger("specmock")
 

@@ -23,13 +23,13 @@ from typing import IO, Any
 
 import uvicorn
 
-from mockserver.http.asgi import AsgiApp
+from specmock.http.asgi import AsgiApp
 
 
 def _protocol_class() -> type[asyncio.Protocol] | str:
     """Our engine protocol on uvicorn's httptools one; "auto" (ASGI) where httptools is missing."""
     try:
-        from mockserver.http.protocol import EngineHttpProtocol
+        from specmock.http.protocol import EngineHttpProtocol
     except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
         return "auto"
     return EngineHttpProtocol

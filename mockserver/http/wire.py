@@ -14,7 +14,7 @@ import struct
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from mockserver.core.exchange import Wire
+from specmock.core.exchange import Wire
 
 # What a broken chunk looks like: a chunked head, then a size line that is not hexadecimal.
 BROKEN_CHUNK = b"zz\r\nspecmock: a broken chunk\r\n"

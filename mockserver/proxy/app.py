@@ -30,14 +30,14 @@ from urllib.parse import urlsplit
 import aiohttp
 import orjson
 
-from mockserver.core.exchange import Request, Response
-from mockserver.core.problems import ApiError
-from mockserver.engine.compile import Operation
-from mockserver.engine.violations import VIOLATIONS_HEADER, violations_header
-from mockserver.http.asgi import Receive, Scope, Send, request_from_parts
-from mockserver.proxy.checks import ContractChecks, Finding
-from mockserver.proxy.record import Recorder
-from mockserver.proxy.report import Exchange, ProxyReport
+from specmock.core.exchange import Request, Response
+from specmock.core.problems import ApiError
+from specmock.engine.compile import Operation
+from specmock.engine.violations import VIOLATIONS_HEADER, violations_header
+from specmock.http.asgi import Receive, Scope, Send, request_from_parts
+from specmock.proxy.checks import ContractChecks, Finding
+from specmock.proxy.record import Recorder
+from specmock.proxy.report import Exchange, ProxyReport
 
 log = logging.getLogger("specmock.proxy")
 ADMIN_PREFIX = "/__specmock/proxy/"

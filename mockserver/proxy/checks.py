@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.core.exchange import Request, Response
-from mockserver.core.problems import ApiError
-from mockserver.engine.app import MockEngine
-from mockserver.engine.compile import Operation
-from mockserver.engine.response_check import ResponseChecker
-from mockserver.engine.routing import Redirect, RouteMatch
-from mockserver.engine.validation import ValidationFailed
-from mockserver.engine.violations import violation_item
+from specmock.core.exchange import Request, Response
+from specmock.core.problems import ApiError
+from specmock.engine.app import MockEngine
+from specmock.engine.compile import Operation
+from specmock.engine.response_check import ResponseChecker
+from specmock.engine.routing import Redirect, RouteMatch
+from specmock.engine.validation import ValidationFailed
+from specmock.engine.violations import violation_item
 
 _CREDENTIAL_HEADERS = ("authorization", "cookie", "x-api-key")
 

@@ -20,13 +20,13 @@ def run_proxy(args: argparse.Namespace) -> int:
         print(f"specmock: --upstream {args.upstream!r} is not an http(s) URL, e.g. "
               "https://staging.example/", file=sys.stderr)
         return EXIT_USAGE
-    from mockserver.contract.bundled import resolve_contract
+    from specmock.contract.bundled import resolve_contract
 
     if not resolve_contract(args.contract).exists():
         print(f"specmock: {args.contract}: no such file or directory, nor a bundled contract",
               file=sys.stderr)
         return EXIT_USAGE
-    from mockserver.engine.app import ContractError, MockEngine
+    from specmock.engine.app import ContractError, MockEngine
 
     try:
         engine = MockEngine.from_path(resolve_contract(args.contract))
@@ -37,10 +37,10 @@ def run_proxy(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     for problem in engine.problems:  # served around, as `specmock serve` does: said, not fatal
         print(problem, file=sys.stderr)
-    from mockserver.http.server import serve_app_forever
-    from mockserver.proxy.app import ProxyApp
-    from mockserver.proxy.checks import ContractChecks
-    from mockserver.proxy.record import Recorder
+    from specmock.http.server import serve_app_forever
+    from specmock.proxy.app import ProxyApp
+    from specmock.proxy.checks import ContractChecks
+    from specmock.proxy.record import Recorder
 
     recorder = Recorder(engine.document, Path(args.record)) if args.record else None
     app = ProxyApp(ContractChecks(engine), args.upstream, rewrite_links=args.rewrite_links,

@@ -23,9 +23,9 @@ from typing import Any
 import orjson
 import yaml
 
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.compile import Operation
-from mockserver.engine.schemas_util import resolve_ref
+from specmock.core.exchange import Request, Response
+from specmock.engine.compile import Operation
+from specmock.engine.schemas_util import resolve_ref
 
 REDACTED = "<redacted>"
 _SECRET_KEY = re.compile(

@@ -9,7 +9,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.proxy.checks import Finding
+from specmock.proxy.checks import Finding
 
 # A distinct violation: where (operation or method and path), the answer's status, the rule and
 # where in the message it is, array indices as `*` (the same field wrong in every item of a

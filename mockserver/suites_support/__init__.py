@@ -10,7 +10,7 @@
 - `siren`: validation of Siren entities against `contracts/siren/entity.schema.json`.
 """
 
-from mockserver.suites_support.evidence import (
+from specmock.suites_support.evidence import (
     ContractViolationError,
     Exchange,
     FilePart,
@@ -19,7 +19,7 @@ from mockserver.suites_support.evidence import (
     curl,
     violation,
 )
-from mockserver.suites_support.model import (
+from specmock.suites_support.model import (
     CollectionSpec,
     ContractModel,
     DatasetSpec,
@@ -33,7 +33,7 @@ from mockserver.suites_support.model import (
     TokenEndpoint,
     User,
 )
-from mockserver.suites_support.security import SchemeRef
+from specmock.suites_support.security import SchemeRef
 
 __all__ = [
     "CollectionSpec",

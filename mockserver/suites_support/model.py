@@ -16,15 +16,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from mockserver.contract.declarations import (
+from specmock.contract.declarations import (
     CollectionSpec,
     Declarations,
     JsonFileRule,
     read_declarations,
 )
-from mockserver.core.styles import DEFAULT_STYLE, default_explode, serialise_pairs, serialise_text
-from mockserver.suites_support.schemas import find_placeholder, resolve_refs
-from mockserver.suites_support.security import Requirement, read_requirements
+from specmock.core.styles import DEFAULT_STYLE, default_explode, serialise_pairs, serialise_text
+from specmock.suites_support.schemas import find_placeholder, resolve_refs
+from specmock.suites_support.security import Requirement, read_requirements
 
 __all__ = [  # CollectionSpec and JsonFileRule are the contract layer's, re-exported
     "CollectionSpec", "ContractModel", "DatasetSpec", "JsonFileRule", "Operation",
@@ -287,7 +287,7 @@ class ContractModel:
     @classmethod
     def load(cls, path: str | Path) -> ContractModel:
         """Load a contract (directory with openapi.yaml, or the file) and read it."""
-        from mockserver.contract import load_contract
+        from specmock.contract import load_contract
 
         loaded = load_contract(Path(path))
         if not loaded.loaded:

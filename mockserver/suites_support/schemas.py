@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.core.documents import json_type
-from mockserver.core.pointers import escape
-from mockserver.core.pointers import resolve as resolve_pointer
+from specmock.core.documents import json_type
+from specmock.core.pointers import escape
+from specmock.core.pointers import resolve as resolve_pointer
 
 _MAX_DEPTH = 40
 

@@ -7,7 +7,7 @@ import base64
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours import credential_forms as forms
+from specmock.behaviours import credential_forms as forms
 
 TOKEN68 = st.from_regex(r"[A-Za-z0-9\-._~+/]+=*", fullmatch=True)
 NAMES = st.text(st.characters(exclude_characters=":", exclude_categories=("Cs",)), min_size=0)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.credentials import User, UserDirectory, parse_basic
+from specmock.behaviours.credentials import User, UserDirectory, parse_basic
 
 USERS: list[dict[str, Any]] = [
     {"username": "demo", "password": "demo-pass-123", "id": 1},

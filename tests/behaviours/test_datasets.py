@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from mockserver.behaviours.datasets import FIXED_COST, ID_COST, DataSetCache
-from mockserver.core.clock import ControllableClock
+from specmock.behaviours.datasets import FIXED_COST, ID_COST, DataSetCache
+from specmock.core.clock import ControllableClock
 
 
 def _cache(ttl: float = 300, max_sets: int = 100, max_bytes: int = 10**9) -> DataSetCache:

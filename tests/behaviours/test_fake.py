@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from mockserver.behaviours.fake import GenerationError, conforms, generate
+from specmock.behaviours.fake import GenerationError, conforms, generate
 
 ROOT = Path(__file__).resolve().parents[2]
 PATTERNS = [
@@ -334,7 +334,7 @@ def test_what_the_fast_checker_accepts_jsonschema_accepts(
 def test_values_do_not_depend_on_string_hashing() -> None:
     # Given two interpreters with different hash seeds (set order of strings differs)
     script = (
-        "import json, random; from mockserver.behaviours.fake import generate; "
+        "import json, random; from specmock.behaviours.fake import generate; "
         "from tests.behaviours.test_fake import DOCUMENT; "
         "schemas = [{'$ref': '#/components/schemas/Tree'}, {'type': 'array', 'minItems': 3, "
         "'uniqueItems': True, 'items': {'enum': ['a', 'b', 'c', 'd', 'e']}}]; "

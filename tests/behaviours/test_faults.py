@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.faults import FaultPlan, Faults, FaultSpecError, parse_rule
-from mockserver.core.exchange import Request, Response
-from mockserver.core.problems import ApiError
+from specmock.behaviours.faults import FaultPlan, Faults, FaultSpecError, parse_rule
+from specmock.core.exchange import Request, Response
+from specmock.core.problems import ApiError
 
 
 def _decisions(faults: Faults, count: int, path: str = "/x") -> list[bool]:
@@ -162,7 +162,7 @@ def test_a_slow_body_is_paced_in_pieces() -> None:
 
 def test_a_429_fault_is_the_throttles_own_answer() -> None:
     # Given an injected 429 and the throttle's 429 for the same wait
-    from mockserver.behaviours.throttle import DEFAULT_DETAIL, too_many_requests
+    from specmock.behaviours.throttle import DEFAULT_DETAIL, too_many_requests
 
     plan = FaultPlan(parse_rule({"fault": "error", "status": 429, "retryAfter": 3}, 1, "admin"), 0)
     injected, throttled = plan.error(), too_many_requests(3)

@@ -7,15 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.prefer import (
+from specmock.behaviours.prefer import (
     Preference,
     asks_for_answer,
     parse_prefer,
     preference_of,
     request_preference,
 )
-from mockserver.core.exchange import Request
-from mockserver.core.problems import ApiError
+from specmock.core.exchange import Request
+from specmock.core.problems import ApiError
 
 
 def test_no_header_prefers_nothing() -> None:

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.pagination import PaginationSpec, window
-from mockserver.behaviours.seed import seed_records
-from mockserver.core.problems import ApiError
+from specmock.behaviours.pagination import PaginationSpec, window
+from specmock.behaviours.seed import seed_records
+from specmock.core.problems import ApiError
 
 
 def test_literal_records_come_first_then_generated_ones() -> None:

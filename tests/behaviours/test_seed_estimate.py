@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.behaviours.seed import estimated_bytes
-from mockserver.core.memory import available_bytes, deep_size, human
-from mockserver.engine.compile import SeedScaleError, _refuse_what_will_not_fit
+from specmock.behaviours.seed import estimated_bytes
+from specmock.core.memory import available_bytes, deep_size, human
+from specmock.engine.compile import SeedScaleError, _refuse_what_will_not_fit
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = {"generate": {"count": 0, "fields": {"id": {"sequence": {"start": 1}},
@@ -69,7 +69,7 @@ def test_human_sizes() -> None:
 def test_serve_refuses_a_hundred_million_aliquots_in_one_line() -> None:
     # When serve is asked for far more records than fit in memory
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "serve", "contracts/freezerworks",
+        [sys.executable, "-m", "specmock.cli", "serve", "contracts/freezerworks",
          "--port", "0", "--seed-scale", "aliquots=1000000000"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
 

@@ -11,10 +11,10 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from mockserver.behaviours.fake import resolve_ref
-from mockserver.behaviours.prefer import Preference
-from mockserver.behaviours.static import StaticAnswer, StaticResponder, negotiate
-from mockserver.core.problems import ApiError
+from specmock.behaviours.fake import resolve_ref
+from specmock.behaviours.prefer import Preference
+from specmock.behaviours.static import StaticAnswer, StaticResponder, negotiate
+from specmock.core.problems import ApiError
 from tests.behaviours.test_fake import load_contract
 from tests.behaviours.test_fake import validator as contract_validator
 

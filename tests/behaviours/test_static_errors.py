@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mockserver.behaviours.prefer import Preference
-from mockserver.behaviours.static import StaticResponder
-from mockserver.engine.schemas import compile_schema
+from specmock.behaviours.prefer import Preference
+from specmock.behaviours.static import StaticResponder
+from specmock.engine.schemas import compile_schema
 from tests.behaviours.test_fake import DOCUMENT as SCHEMAS_DOCUMENT
 from tests.behaviours.test_fake import json_schemas
 from tests.behaviours.test_static import described, responder

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.store import InMemoryCollection
+from specmock.behaviours.store import InMemoryCollection
 
 
 def _collection(n: int) -> InMemoryCollection:

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.throttle import RateError, Throttle, parse_rate, too_many_requests
-from mockserver.core.clock import ControllableClock
-from mockserver.core.problems import ApiError
+from specmock.behaviours.throttle import RateError, Throttle, parse_rate, too_many_requests
+from specmock.core.clock import ControllableClock
+from specmock.core.problems import ApiError
 
 DAY = 86400
 

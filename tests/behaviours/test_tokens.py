@@ -13,14 +13,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.tokens import (
+from specmock.behaviours.tokens import (
     TokenPair,
     TokenRejected,
     TokenService,
     TokenSettings,
     parse_bearer,
 )
-from mockserver.core.clock import ControllableClock
+from specmock.core.clock import ControllableClock
 
 T0 = 1_700_000_000.0
 SECRET = b"s" * 32

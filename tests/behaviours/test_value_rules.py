@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.value_rules import RuleBrokenError, check_value
+from specmock.behaviours.value_rules import RuleBrokenError, check_value
 
 TODAY = dt.date(2024, 6, 20)
 RULES = [

@@ -20,15 +20,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours import tokens as tokens_module
-from mockserver.behaviours.paths import ResourcePaths
-from mockserver.behaviours.representation import SirenRepresentation
-from mockserver.behaviours.tokens import TokenRejected, TokenService, TokenSettings, parse_bearer
-from mockserver.core.clock import ControllableClock
-from mockserver.core.exchange import Request
-from mockserver.core.memo import BoundedMemo
-from mockserver.engine.app import MockEngine
-from mockserver.engine.journal import Journal, JournalEntry
+from specmock.behaviours import tokens as tokens_module
+from specmock.behaviours.paths import ResourcePaths
+from specmock.behaviours.representation import SirenRepresentation
+from specmock.behaviours.tokens import TokenRejected, TokenService, TokenSettings, parse_bearer
+from specmock.core.clock import ControllableClock
+from specmock.core.exchange import Request
+from specmock.core.memo import BoundedMemo
+from specmock.engine.app import MockEngine
+from specmock.engine.journal import Journal, JournalEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_700_000_000.0

@@ -13,8 +13,8 @@ from types import ModuleType
 
 import pytest
 
-from mockserver.contract import check_contract, load_contract
-from mockserver.engine.compile import iter_operations
+from specmock.contract import check_contract, load_contract
+from specmock.engine.compile import iter_operations
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = ROOT / "scripts" / "gen_large_openapi.py"

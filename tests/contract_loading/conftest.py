@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.contract import Diagnostic
+from specmock.contract import Diagnostic
 
 MINIMAL = """\
 openapi: 3.1.0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from mockserver.contract import check_contract, load_contract
+from specmock.contract import check_contract, load_contract
 
 from .conftest import Write, all_refs, found, openapi
 

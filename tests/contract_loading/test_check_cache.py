@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.contract import (
+from specmock.contract import (
     CHECKS,
     Diagnostic,
     LoadedContract,
@@ -17,8 +17,8 @@ from mockserver.contract import (
     load_contract,
     run_lint,
 )
-from mockserver.contract.check_cache import MARKERS, remembering
-from mockserver.engine.app import ContractError, MockEngine
+from specmock.contract.check_cache import MARKERS, remembering
+from specmock.engine.app import ContractError, MockEngine
 from tests.contract_loading.conftest import Write, openapi
 
 CLEAN = openapi("paths: {}\n")

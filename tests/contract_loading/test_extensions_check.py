@@ -6,7 +6,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
 
-from mockserver.contract import Severity, check_extensions, extensions_schema, load_contract
+from specmock.contract import Severity, check_extensions, extensions_schema, load_contract
 
 from .conftest import Write, found, openapi
 

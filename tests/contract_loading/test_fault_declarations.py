@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.contract import check_extensions, check_semantics, lint_contract, load_contract
+from specmock.contract import check_extensions, check_semantics, lint_contract, load_contract
 
 from .conftest import Write, found, openapi
 

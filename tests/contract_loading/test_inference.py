@@ -13,9 +13,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.contract import run_lint
-from mockserver.contract.declarations import read_declarations
-from mockserver.suites_support import ContractModel
+from specmock.contract import run_lint
+from specmock.contract.declarations import read_declarations
+from specmock.suites_support import ContractModel
 
 CORPUS = Path(__file__).resolve().parents[1] / "e2e" / "corpus"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.contract import lint_contract
-from mockserver.contract.bundled import resolve_contract
-from mockserver.core.exchange import Request
-from mockserver.engine.app import ContractError, MockEngine
+from specmock.contract import lint_contract
+from specmock.contract.bundled import resolve_contract
+from specmock.core.exchange import Request
+from specmock.engine.app import ContractError, MockEngine
 
 from .conftest import Write, openapi
 

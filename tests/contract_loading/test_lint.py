@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.contract import Diagnostic, Severity, lint_contract, load_contract, run_lint
+from specmock.contract import Diagnostic, Severity, lint_contract, load_contract, run_lint
 
 from .conftest import Write, all_refs, openapi
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.contract import load_cache
-from mockserver.contract.model import LoadedContract
+from specmock.contract import load_cache
+from specmock.contract.model import LoadedContract
 
 ROOT = """\
 openapi: 3.0.3

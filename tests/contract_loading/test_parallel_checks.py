@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.contract import CHECKS, check_contract, load_contract
-from mockserver.contract.parallel import PendingChecks, fork_is_useful
-from mockserver.engine.app import ContractError, MockEngine
+from specmock.contract import CHECKS, check_contract, load_contract
+from specmock.contract.parallel import PendingChecks, fork_is_useful
+from specmock.engine.app import ContractError, MockEngine
 from tests.contract_loading.conftest import Write, openapi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,8 +32,8 @@ BROKEN = openapi("""\
 
 CHILD = textwrap.dedent("""\
     import json, sys
-    from mockserver.contract import CHECKS, load_contract
-    from mockserver.contract.parallel import PendingChecks
+    from specmock.contract import CHECKS, load_contract
+    from specmock.contract.parallel import PendingChecks
 
     loaded = load_contract(sys.argv[1])
     pending = PendingChecks(loaded, CHECKS)
@@ -44,10 +44,10 @@ CHILD = textwrap.dedent("""\
 
 PREWARMED = textwrap.dedent("""\
     import json, os, sys
-    from mockserver.core.prewarmed import PrewarmedChild
+    from specmock.core.prewarmed import PrewarmedChild
 
     child = PrewarmedChild.start(("openapi_spec_validator",))
-    from mockserver.contract import load_contract, start_checks
+    from specmock.contract import load_contract, start_checks
 
     loaded = load_contract(sys.argv[1])
     pending = start_checks(loaded, remember=sys.argv[2] == "remember", prewarmed=child)

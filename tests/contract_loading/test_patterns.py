@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mockserver.contract import load_contract
-from mockserver.contract.patterns import check_patterns
-from mockserver.core.exchange import Request
-from mockserver.engine.app import MockEngine
+from specmock.contract import load_contract
+from specmock.contract.patterns import check_patterns
+from specmock.core.exchange import Request
+from specmock.engine.app import MockEngine
 
 from .conftest import Write, openapi
 
@@ -49,7 +49,7 @@ def test_strict_serve_refuses_such_a_contract_in_lines_not_a_traceback(write: Wr
                                                                        tmp_path: Path) -> None:
     contract = write("openapi.yaml", openapi(PATHS))
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "serve", str(contract), "--port", "0",
+        [sys.executable, "-m", "specmock.cli", "serve", str(contract), "--port", "0",
          "--strict"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1

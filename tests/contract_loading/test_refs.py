@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.contract import RefError, load_contract
+from specmock.contract import RefError, load_contract
 
 from .conftest import Write, found, openapi
 

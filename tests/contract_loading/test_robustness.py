@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver.contract import lint_contract, load_contract
+from specmock.contract import lint_contract, load_contract
 
 from .conftest import Write, found, openapi
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.contract.schema_checks import schema_checks
+from specmock.contract.schema_checks import schema_checks
 
 ACCOUNT = {
     "type": "object",

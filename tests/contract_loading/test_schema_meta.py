@@ -21,9 +21,9 @@ from openapi_schema_validator._format import oas31_format_checker
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation import keywords
 
-from mockserver.contract import load_contract
-from mockserver.contract.openapi_check import check_openapi
-from mockserver.contract.schema_meta import (
+from specmock.contract import load_contract
+from specmock.contract.openapi_check import check_openapi
+from specmock.contract.schema_meta import (
     FastMetaOAS30SchemaValidator,
     FastMetaOAS31SchemaValidator,
     FastOpenAPIV30SpecValidator,
@@ -136,7 +136,7 @@ def test_the_fast_validator_reports_what_openapi_spec_validator_reports(tmp_path
     contract = load_contract(tmp_path)
     # When it is checked with the fast validator and with openapi-spec-validator's own
     fast = check_openapi(contract)
-    from mockserver.contract import openapi_check
+    from specmock.contract import openapi_check
 
     original = list(openapi_check._keyword_diagnostics(contract, OpenAPIV31SpecValidator(
         contract.document)))
@@ -195,7 +195,7 @@ def test_the_fast_30_validator_reports_what_openapi_spec_validator_reports(
     contract = load_contract(tmp_path)
     # When its keyword pass runs with the fast validator and with openapi-spec-validator's own
     # (the 3.0 JSON Schema pass would report these first; the keyword pass is what differs)
-    from mockserver.contract import openapi_check
+    from specmock.contract import openapi_check
 
     fast, original = (list(openapi_check._keyword_diagnostics(contract, cls(contract.document)))
                       for cls in (FastOpenAPIV30SpecValidator, OpenAPIV30SpecValidator))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mockserver.contract import check_semantics, load_contract
+from specmock.contract import check_semantics, load_contract
 
 from .conftest import Write, found, openapi
 

@@ -6,10 +6,10 @@ import json
 import textwrap
 from typing import Any
 
-from mockserver.contract import lint_contract, load_contract
-from mockserver.contract.swagger import convert
-from mockserver.core.exchange import Request
-from mockserver.engine.app import MockEngine
+from specmock.contract import lint_contract, load_contract
+from specmock.contract.swagger import convert
+from specmock.core.exchange import Request
+from specmock.engine.app import MockEngine
 
 from .conftest import Write
 

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.contract import load_contract, load_yaml
-from mockserver.contract.yaml_loader import FLOAT_12, INT_12
+from specmock.contract import load_contract, load_yaml
+from specmock.contract.yaml_loader import FLOAT_12, INT_12
 
 from .conftest import Write, found
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mockserver.core.clock import LATEST_READING, ClockOutOfRangeError, ControllableClock
+from specmock.core.clock import LATEST_READING, ClockOutOfRangeError, ControllableClock
 
 
 class FakeBase:

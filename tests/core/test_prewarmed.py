@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(
 
 COLLECT = textwrap.dedent("""\
     import json, os, pickle, sys
-    from mockserver.core.prewarmed import PrewarmedChild
+    from specmock.core.prewarmed import PrewarmedChild
 
     def collect(pid, read_end):
         with os.fdopen(read_end, "rb") as pipe:

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.core.progress import StartupProgress
+from specmock.core.progress import StartupProgress
 
 
 class Clock:

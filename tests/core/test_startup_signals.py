@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from mockserver.cli import TerminatedError, _signals_deferred
+from specmock.cli import TerminatedError, _signals_deferred
 
 
 @pytest.mark.parametrize(("sig", "raised"), [(signal.SIGINT, KeyboardInterrupt),

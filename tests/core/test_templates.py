@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.core.templates import render_template
+from specmock.core.templates import render_template
 
 
 def test_a_whole_placeholder_keeps_the_value_type() -> None:

@@ -41,7 +41,7 @@ def start_serve(contract: str, *extra: str, quiet: bool = True) -> ServedMock:
     command = [
         sys.executable,
         "-m",
-        "mockserver.cli",
+        "specmock.cli",
         "serve",
         str(ROOT / "contracts" / contract),
         "--port",

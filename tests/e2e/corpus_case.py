@@ -183,7 +183,7 @@ class ServedCase:
 def serve(document: Path, serve_args: list[str], cwd: Path, timeout: float = 60) -> ServedCase:
     """Start `specmock serve DOCUMENT --check-responses` on a free port; return once ready."""
     command = [
-        sys.executable, "-m", "mockserver.cli", "serve", str(document),
+        sys.executable, "-m", "specmock.cli", "serve", str(document),
         "--port", "0", "--check-responses", *serve_args,
     ]  # fmt: skip
     process = subprocess.Popen(
@@ -310,7 +310,7 @@ def run_conformance(
 ) -> tuple[int, str]:
     """`specmock test --suite conformance` against a served case; exit code and output tail."""
     command = [
-        sys.executable, "-m", "mockserver.cli", "test", "--contract", str(document),
+        sys.executable, "-m", "specmock.cli", "test", "--contract", str(document),
         "--target", base_url, "--suite", "conformance", "--max-examples", "10", "--seed", "1",
     ]  # fmt: skip
     started = time.monotonic()

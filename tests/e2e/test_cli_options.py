@@ -14,8 +14,8 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.cli import _subparser, build_parser, main, parse_arguments, url_host
-from mockserver.cli_config import ConfigError, env_name, options_of
+from specmock.cli import _subparser, build_parser, main, parse_arguments, url_host
+from specmock.cli_config import ConfigError, env_name, options_of
 from tests.e2e.conftest import ROOT, start_serve, stop_serve
 
 SERVE = _subparser(build_parser(), "serve")
@@ -111,7 +111,7 @@ def test_a_bad_default_is_one_line_naming_where_it_came_from(
 
 
 def test_a_bad_default_exits_2_with_one_line(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", "dmlf"],
+    done = subprocess.run([sys.executable, "-m", "specmock.cli", "serve", "dmlf"],
                           env={"SPECMOCK_PORT": "x", "PATH": "/usr/bin:/bin"},
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
@@ -126,7 +126,7 @@ def test_a_busy_port_is_one_line_and_exit_3_before_any_ready_line(tmp_path: Path
         port = taken.getsockname()[1]
         # When specmock is asked to serve on it
         done = subprocess.run(
-            [sys.executable, "-m", "mockserver.cli", "serve", "dmlf", "-p", str(port)],
+            [sys.executable, "-m", "specmock.cli", "serve", "dmlf", "-p", str(port)],
             cwd=ROOT, capture_output=True, text=True, timeout=60)
     # Then it says so in one line, exits 3, and never said "ready"
     assert done.returncode == 3
@@ -153,7 +153,7 @@ def _ipv6_loopback() -> bool:
 def test_the_banner_brackets_an_ipv6_address_and_shows_the_bound_port() -> None:
     # Given a mock on ::1 and any free port
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", "serve", "dmlf", "--host", "::1", "-p", "0",
+        [sys.executable, "-m", "specmock.cli", "serve", "dmlf", "--host", "::1", "-p", "0",
          "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         banner = process.stderr.readline()  # type: ignore[union-attr]

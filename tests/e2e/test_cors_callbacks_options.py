@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.cli import parse_arguments
-from mockserver.cli_config import ConfigError
+from specmock.cli import parse_arguments
+from specmock.cli_config import ConfigError
 
 
 @pytest.mark.parametrize("option", ["cors", "callbacks"])

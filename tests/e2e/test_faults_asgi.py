@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.engine.app import MockEngine
-from mockserver.http.asgi import AsgiApp, FaultAbortError
+from specmock.engine.app import MockEngine
+from specmock.http.asgi import AsgiApp, FaultAbortError
 
 FAULTS = Path(__file__).resolve().parents[1] / "fixtures" / "faults"
 

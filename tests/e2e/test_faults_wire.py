@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from mockserver.testing import RunningMock
+from specmock.testing import RunningMock
 
 FAULTS = Path(__file__).resolve().parents[1] / "fixtures" / "faults"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.core.limits import HttpLimits
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.http.server import ServerThread
+from specmock.core.limits import HttpLimits
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.http.server import ServerThread
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny" / "openapi.yaml"
 SHORT = HttpLimits(max_url_bytes=1024, max_header_bytes=512, max_header_count=20,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.contract import lint_contract
+from specmock.contract import lint_contract
 from tests.e2e.conftest import ROOT, start_serve, stop_serve
 
 DOCUMENT = """\
@@ -25,7 +25,7 @@ paths:
 def _serve(path: Path, *extra: str,
            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "serve", str(path), "--port", "0", *extra],
+        [sys.executable, "-m", "specmock.cli", "serve", str(path), "--port", "0", *extra],
         capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
         env={**os.environ, **(env or {})})
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.http import server as server_module
-from mockserver.http.protocol import EngineHttpProtocol
-from mockserver.http.server import ServerThread
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.http import server as server_module
+from specmock.http.protocol import EngineHttpProtocol
+from specmock.http.server import ServerThread
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"
 MAX_BODY = 4096

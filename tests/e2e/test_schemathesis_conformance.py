@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from mockserver.conformance import schemathesis_toml
-from mockserver.contract import load_contract
+from specmock.conformance import schemathesis_toml
+from specmock.contract import load_contract
 from tests.e2e.conftest import ROOT, ServedMock, start_serve, stop_serve
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))

@@ -47,7 +47,7 @@ def test_each_request_is_logged_on_one_line() -> None:
 
 def test_a_missing_contract_is_one_line_and_exit_2() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "serve", "no/such/dir"],
+        [sys.executable, "-m", "specmock.cli", "serve", "no/such/dir"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -63,7 +63,7 @@ def test_a_missing_contract_is_one_line_and_exit_2() -> None:
 def test_a_broken_contract_prints_its_problems_and_exits_1(tmp_path: Path) -> None:
     (tmp_path / "openapi.yaml").write_text("openapi: 3.1.0\ninfo: {title: x}\npaths: []\n")
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "serve", str(tmp_path)],
+        [sys.executable, "-m", "specmock.cli", "serve", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -76,7 +76,7 @@ def test_a_broken_contract_prints_its_problems_and_exits_1(tmp_path: Path) -> No
 
 def test_the_readme_shows_every_serve_option() -> None:
     # Given the parser's options for `specmock serve`
-    from mockserver.cli import build_parser
+    from specmock.cli import build_parser
 
     parser = build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")
@@ -105,7 +105,7 @@ def _resident_mib(pid: int) -> float:
 def test_a_signal_while_starting_exits_with_one_line(sent: int, code: int, line: bytes) -> None:
     # Given a start that takes seconds (a million seeded aliquots)
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", "serve", "contracts/freezerworks", "--quiet",
+        [sys.executable, "-m", "specmock.cli", "serve", "contracts/freezerworks", "--quiet",
          "--port", "0", "--seed-scale", "aliquots=1000000"],
         cwd=ROOT, stderr=subprocess.PIPE,
     )

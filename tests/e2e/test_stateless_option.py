@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.cli import parse_arguments
+from specmock.cli import parse_arguments
 
 
 @pytest.mark.parametrize(

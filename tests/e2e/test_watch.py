@@ -47,7 +47,7 @@ def watched(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     port = _free_port()
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mockserver.cli", "serve", str(document), "--port", str(port),
+            [sys.executable, "-m", "specmock.cli", "serve", str(document), "--port", str(port),
              "--check-responses", "--quiet", "--no-throttle", "--watch"],
             cwd=ROOT, stdout=sink, stderr=sink)
     base = f"http://127.0.0.1:{port}"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from mockserver.core.exchange import Wire
-from mockserver.http.wire import deliver
+from specmock.core.exchange import Wire
+from specmock.http.wire import deliver
 
 
 class RecordingTransport(asyncio.WriteTransport):

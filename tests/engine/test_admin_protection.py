@@ -8,9 +8,9 @@ import pytest
 import yaml
 from urllib3 import encode_multipart_formdata
 
-from mockserver.cli import is_loopback
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.cli import is_loopback
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 from tests.engine.test_pipeline import TINY, login, payload, send
 
 TOKEN = "s3cret-admin"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from requests.models import RequestEncodingMixin
 from urllib3 import encode_multipart_formdata
 
-from mockserver.engine.bodies import (
+from specmock.engine.bodies import (
     BodyParseError,
     FormReader,
     Part,
@@ -21,7 +21,7 @@ from mockserver.engine.bodies import (
     parse_urlencoded,
     without_files,
 )
-from mockserver.engine.coercion import Shape, coerce_text
+from specmock.engine.coercion import Shape, coerce_text
 
 DOCUMENT: dict[str, Any] = {"openapi": "3.1.0", "paths": {}, "components": {"schemas": {}}}
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.core.exchange import Request
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.core.exchange import Request
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 
 FREEZERWORKS = Path(__file__).resolve().parents[2] / "contracts" / "freezerworks"
 

@@ -22,11 +22,11 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request as ReceivedRequest
 from werkzeug import Response as ReceiverAnswer
 
-from mockserver.behaviours.callbacks import Exchange, ExpressionError, evaluate, expand
-from mockserver.core.exchange import Request, Response
-from mockserver.core.pointers import escape
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.behaviours.callbacks import Exchange, ExpressionError, evaluate, expand
+from specmock.core.exchange import Request, Response
+from specmock.core.pointers import escape
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 from tests.engine.test_pipeline import send
 
 DOCUMENT = (Path(__file__).resolve().parents[1] / "e2e" / "corpus" / "cors-callbacks"

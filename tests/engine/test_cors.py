@@ -15,10 +15,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.contract.bundled import resolve_contract
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.contract.bundled import resolve_contract
+from specmock.core.exchange import Request, Response
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 from tests.engine.test_pipeline import send
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny" / "openapi.yaml"

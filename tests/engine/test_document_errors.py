@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.core.exchange import Request, Response
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 CLINIC = ROOT / "tests" / "e2e" / "corpus" / "errors-documented" / "openapi.yaml"

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.engine.encoding import encode_body
-from mockserver.engine.mediatypes import with_charset
+from specmock.engine.encoding import encode_body
+from specmock.engine.mediatypes import with_charset
 
 
 @pytest.mark.parametrize(("body", "content_type", "expected"), [

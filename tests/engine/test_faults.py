@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.app import ContractError, MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.testing import injected_fault
+from specmock.core.exchange import Request, Response
+from specmock.engine.app import ContractError, MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.testing import injected_fault
 
 FAULTS = Path(__file__).resolve().parents[1] / "fixtures" / "faults"
 

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from urllib3 import encode_multipart_formdata
 
-from mockserver.behaviours.state import safe_file_name
-from mockserver.core.exchange import Response
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.behaviours.state import safe_file_name
+from specmock.core.exchange import Response
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 from tests.engine.test_pipeline import TINY, login, payload, send
 
 COVER = b"\x89PNG" + b"c" * 996  # 1000 bytes

@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from mockserver.behaviours.search import COMPARISONS
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.behaviours.search import COMPARISONS
+from specmock.core.exchange import Request, Response
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 
 BASE = "http://mock.test:8080"
 

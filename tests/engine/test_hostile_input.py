@@ -16,16 +16,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from urllib3 import encode_multipart_formdata
 
-from mockserver.core.limits import (
+from specmock.core.limits import (
     MAX_INTEGER_DIGITS,
     MAX_QUOTED_CHARS,
     brief,
     too_many_members,
     whole_number,
 )
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.engine.schemas import TooDeepError, compile_schema
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.engine.schemas import TooDeepError, compile_schema
 from tests.engine.test_pipeline import TINY, login, payload, send
 
 HUGE_INTEGER = "9" * (MAX_INTEGER_DIGITS + 700)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from urllib3 import encode_multipart_formdata
 
-from mockserver.core.exchange import Request
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.core.exchange import Request
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 
 DMLF = Path(__file__).resolve().parents[2] / "contracts" / "dmlf"
 

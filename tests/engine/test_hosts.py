@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.cli import served_names
-from mockserver.core.exchange import Request
-from mockserver.core.problems import ApiError
-from mockserver.engine.app import MockEngine
-from mockserver.engine.hosts import HostPolicy, host_name
-from mockserver.engine.options import EngineOptions
+from specmock.cli import served_names
+from specmock.core.exchange import Request
+from specmock.core.problems import ApiError
+from specmock.engine.app import MockEngine
+from specmock.engine.hosts import HostPolicy, host_name
+from specmock.engine.options import EngineOptions
 
 FREEZERWORKS = Path(__file__).resolve().parents[2] / "contracts" / "freezerworks"
 

@@ -12,9 +12,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.core.exchange import Request, Response
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 
 BASE = "http://mock.test:8080"
 CORPUS = Path(__file__).resolve().parents[1] / "e2e" / "corpus"

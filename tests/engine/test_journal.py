@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.app import MockEngine
-from mockserver.engine.journal import JOURNAL_BODY_BYTES, Journal
-from mockserver.engine.journal_query import QueryError, compile_query
-from mockserver.engine.options import EngineOptions
+from specmock.core.exchange import Request, Response
+from specmock.engine.app import MockEngine
+from specmock.engine.journal import JOURNAL_BODY_BYTES, Journal
+from specmock.engine.journal_query import QueryError, compile_query
+from specmock.engine.options import EngineOptions
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.core.exchange import Request, Response
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 
 TESTS = Path(__file__).resolve().parents[1]
 CORPUS = TESTS / "e2e" / "corpus"

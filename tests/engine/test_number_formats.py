@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.behaviours.fake import conforms, generate
-from mockserver.core.exchange import Request
-from mockserver.core.formats import NUMBER_FORMATS
-from mockserver.engine.schemas import compile_schema
-from mockserver.engine.validation import RequestValidator, ValidationFailed
+from specmock.behaviours.fake import conforms, generate
+from specmock.core.exchange import Request
+from specmock.core.formats import NUMBER_FORMATS
+from specmock.engine.schemas import compile_schema
+from specmock.engine.validation import RequestValidator, ValidationFailed
 
 DOCUMENT: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
                             "paths": {}}

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.core.exchange import Request
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.core.exchange import Request
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 
 CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "freezerworks"
 BASE = "http://mock.test"

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.core.exchange import Request
-from mockserver.core.styles import serialise_pairs, serialise_text
-from mockserver.engine.validation import RequestValidator, ValidationFailed, ValidInput
+from specmock.core.exchange import Request
+from specmock.core.styles import serialise_pairs, serialise_text
+from specmock.engine.validation import RequestValidator, ValidationFailed, ValidInput
 
 DOCUMENT: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
                             "paths": {}}

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from urllib3 import encode_multipart_formdata
 
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
+from specmock.core.exchange import Request, Response
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny" / "openapi.yaml"
 BASE = "http://mock.test:8080"

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-from mockserver.core.clock import ControllableClock
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.options import EngineOptions
-from mockserver.engine.reload import ReloadingEngine, rebuilding, stamps, watch_files
+from specmock.core.clock import ControllableClock
+from specmock.core.exchange import Request, Response
+from specmock.engine.options import EngineOptions
+from specmock.engine.reload import ReloadingEngine, rebuilding, stamps, watch_files
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny" / "openapi.yaml"
 WAIT = 30.0  # a bound for a broken watcher, never a pause

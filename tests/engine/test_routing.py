@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.engine.routing import Redirect, RouteMatch, Router
+from specmock.engine.routing import Redirect, RouteMatch, Router
 
 FREEZERWORKS = [
     "/api/v1/aliquots",

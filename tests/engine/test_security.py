@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from mockserver.core.exchange import Request, Response
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.engine.security import requirements_of
+from specmock.core.exchange import Request, Response
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.engine.security import requirements_of
 
 SCHEMES: dict[str, Any] = {
     "token": {"type": "http", "scheme": "bearer"},

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from requests.models import RequestEncodingMixin
 from urllib3 import encode_multipart_formdata
 
-from mockserver.core.exchange import Request
-from mockserver.core.problems import ApiError
-from mockserver.engine.bodies import UploadedFile
-from mockserver.engine.schemas import compile_schema
-from mockserver.engine.validation import (
+from specmock.core.exchange import Request
+from specmock.core.problems import ApiError
+from specmock.engine.bodies import UploadedFile
+from specmock.engine.schemas import compile_schema
+from specmock.engine.validation import (
     RequestValidator,
     ValidationFailed,
     ValidInput,

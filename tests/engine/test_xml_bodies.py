@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.engine.bodies import BodyParseError
-from mockserver.engine.xml_bodies import read_xml, write_xml
+from specmock.engine.bodies import BodyParseError
+from specmock.engine.xml_bodies import read_xml, write_xml
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",

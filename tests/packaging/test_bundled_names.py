@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.cli import main
-from mockserver.contract import run_lint
-from mockserver.contract.bundled import (
+from specmock.cli import main
+from specmock.contract import run_lint
+from specmock.contract.bundled import (
     bundled_contracts,
     describe_bundled,
     resolve_contract,
     siren_schema,
 )
-from mockserver.engine.app import MockEngine
-from suites.context import SuiteOptions
+from specmock.engine.app import MockEngine
+from specmock_suites.context import SuiteOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,7 +98,7 @@ def test_the_suites_take_a_bundled_name(tmp_path: Path) -> None:
 
 
 def test_serve_names_the_bundled_contracts_when_nothing_matches(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "mockserver.cli", "serve", "nope"],
+    result = subprocess.run([sys.executable, "-m", "specmock.cli", "serve", "nope"],
                             capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from suites import cli
+from specmock_suites import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +22,7 @@ def _run(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None,
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SPECMOCK_", "PYTEST_"))}
     env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "mockserver.cli", "test", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "specmock.cli", "test", *args], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -115,7 +115,7 @@ def test_the_run_uses_its_own_configuration() -> None:
     assert ("--rootdir", str(cli.SUITES_DIR)) in pairs
     assert "--noconftest" in args
     assert ("-p", "no:cacheprovider") in pairs
-    assert ("-p", "suites.conftest") in pairs
+    assert ("-p", "specmock_suites.conftest") in pairs
     # And the run's knobs reach hypothesis and xdist
     assert ("--hypothesis-seed", "7") in pairs
     assert ("--specmock-max-examples", "3") in pairs

@@ -11,6 +11,7 @@ import sys
 import time
 import venv
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,18 +26,61 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# What the wheel may put at the top of site-packages: names no other package installs.
+OWN_TOP_LEVEL = {"specmock", "specmock_suites"}
+# PyPI's MockServer client installs the import package `mockserver` and a pytest plugin of
+# that name: installed beside specmock, neither may shadow the other.
+NEIGHBOUR = "mockserver-client"
+
+
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bin/ folder of a fresh venv holding the wheel built from this checkout."""
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from this checkout, as a release builds it."""
+    where = tmp_path_factory.mktemp("dist")
+    # Through the sdist, as a release is built: the wheel is made from an unpacked sdist in a
+    # fresh folder, so nothing a developer's `build/` holds from older layouts gets into it.
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(where), str(ROOT)],
+                   check=True, capture_output=True, timeout=600)
+    (built,) = where.glob("specmock-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin/ folder of a fresh venv holding the wheel and PyPI's mockserver-client."""
     where = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(where / "dist"),
-                    str(ROOT)], check=True, capture_output=True, timeout=600)
-    (wheel,) = (where / "dist").glob("specmock-*.whl")
     venv.create(where / "venv", with_pip=True)
     bin_dir = where / "venv" / "bin"
-    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", f"{wheel}[suites]"],
-                   check=True, capture_output=True, timeout=900)
+    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", f"{wheel}[suites]",
+                    NEIGHBOUR], check=True, capture_output=True, timeout=900)
     return bin_dir
+
+
+@pytest.mark.slow
+def test_the_wheel_puts_only_its_own_names_at_the_top_of_site_packages(wheel: Path) -> None:
+    # Given the built wheel
+    with zipfile.ZipFile(wheel) as archive:
+        tops = {name.split("/")[0] for name in archive.namelist()}
+    # Then it holds its two packages and its metadata, nothing generic (no `suites`) and
+    # nothing another package installs (no `mockserver`)
+    assert {t for t in tops if not t.endswith(".dist-info")} == OWN_TOP_LEVEL
+
+
+@pytest.mark.slow
+def test_the_wheel_and_mockserver_client_import_side_by_side(installed: Path,
+                                                              tmp_path: Path) -> None:
+    # Given the wheel and PyPI's mockserver-client in one environment
+    # When both are imported
+    done = subprocess.run(
+        [str(installed / "python"), "-c",
+         "import mockserver, specmock, specmock_suites; "
+         "print(mockserver.__file__); print(specmock.__version__)"],
+        cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, timeout=60)
+    # Then each is its own package
+    assert done.returncode == 0, done.stderr
+    client_file, version = done.stdout.split()
+    assert "site-packages/mockserver/" in client_file
+    assert version
 
 
 def _clean_env() -> dict[str, str]:

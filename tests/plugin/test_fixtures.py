@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from mockserver.testing import RunningMock
+from specmock.testing import RunningMock
 
 CREDENTIALS = {"username": "alice", "password": "secret-1"}
 

@@ -20,11 +20,11 @@ import requests
 import yaml
 from pytest_httpserver import HTTPServer
 
-from mockserver.contract import lint_contract
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.http.server import ServerThread
-from mockserver.proxy import VIOLATIONS_HEADER, ContractChecks, ProxyApp, Recorder
+from specmock.contract import lint_contract
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.http.server import ServerThread
+from specmock.proxy import VIOLATIONS_HEADER, ContractChecks, ProxyApp, Recorder
 from tests.suites_selftest.broken import Breaker, CreatedAnswers200, FieldOfWrongType
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"

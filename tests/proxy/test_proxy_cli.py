@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from mockserver.http.server import ServerThread
+from specmock.http.server import ServerThread
 from tests.suites_selftest.broken import FieldOfWrongType
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ def _free_port() -> int:
 
 
 def _specmock(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "mockserver.cli", *args], cwd=ROOT, text=True,
+    return subprocess.Popen([sys.executable, "-m", "specmock.cli", *args], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -66,7 +66,7 @@ def test_the_proxy_prints_its_summary_on_exit_and_records(tmp_path: Path) -> Non
     assert "response.body: getBook -> 200 at /shelf:" in out
     assert "(2x)" in out
     # And what it recorded lints clean
-    lint = subprocess.run([sys.executable, "-m", "mockserver.cli", "lint", str(record)],
+    lint = subprocess.run([sys.executable, "-m", "specmock.cli", "lint", str(record)],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
@@ -80,7 +80,7 @@ def test_the_proxy_prints_its_summary_on_exit_and_records(tmp_path: Path) -> Non
 )
 def test_bad_proxy_arguments_get_one_line(args: list[str], message: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "proxy", str(TINY), *args],
+        [sys.executable, "-m", "specmock.cli", "proxy", str(TINY), *args],
         cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
     )
     assert result.returncode == 2
@@ -90,7 +90,7 @@ def test_bad_proxy_arguments_get_one_line(args: list[str], message: str) -> None
 
 def test_a_missing_contract_is_one_line() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "proxy", "nowhere", "--upstream",
+        [sys.executable, "-m", "specmock.cli", "proxy", "nowhere", "--upstream",
          "http://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
     )
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)

@@ -14,12 +14,12 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-from mockserver.core.exchange import Request, Response
-from mockserver.core.pointers import resolve as resolve_pointer
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.suites_support import ContractModel, Operation
-from mockserver.suites_support.schemas import nullable, object_shape, set_pointer
+from specmock.core.exchange import Request, Response
+from specmock.core.pointers import resolve as resolve_pointer
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.suites_support import ContractModel, Operation
+from specmock.suites_support.schemas import nullable, object_shape, set_pointer
 
 
 class Breaker:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mockserver.http.server import ServerThread
+from specmock.http.server import ServerThread
 from tests.suites_selftest.broken import Breaker
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from suites.conformance import unstated_refusal, with_format_bounds
+from specmock_suites.conformance import unstated_refusal, with_format_bounds
 
 
 def test_numeric_format_ranges_become_bounds_for_schemathesis() -> None:

@@ -11,8 +11,8 @@ import pytest
 import schemathesis
 from schemathesis.openapi.checks import UndefinedStatusCode
 
-from suites.conformance import schemathesis_config, status_code_conformance_of_refusals
-from suites.expect import ContractWarning
+from specmock_suites.conformance import schemathesis_config, status_code_conformance_of_refusals
+from specmock_suites.expect import ContractWarning
 
 
 def case(*, negative: bool, documented: tuple[str, ...] = ("200",)) -> Any:

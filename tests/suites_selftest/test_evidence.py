@@ -8,7 +8,7 @@ import shlex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.suites_support import Exchange, FilePart, Received, Sent, curl, violation
+from specmock.suites_support import Exchange, FilePart, Received, Sent, curl, violation
 
 TOKENS = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=8, max_size=60)
 

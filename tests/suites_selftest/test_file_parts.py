@@ -1,5 +1,5 @@
 """The file-aware negative-data check: a multipart body is judged with its file parts as the
-binary strings the schema declares (suites.conformance)."""
+binary strings the schema declares (specmock_suites.conformance)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from schemathesis.generation import GenerationMode
 from schemathesis.generation.meta import TestPhase
 from schemathesis.transport.serialization import Binary
 
-from suites.conformance import file_parts_as_text, is_valid_with_file_parts, with_links
-from suites.context import ContractRef
+from specmock_suites.conformance import file_parts_as_text, is_valid_with_file_parts, with_links
+from specmock_suites.context import ContractRef
 from tests.suites_selftest.harness import CONTRACTS
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.engine.app import MockEngine
-from mockserver.engine.options import EngineOptions
-from mockserver.http.server import ServerThread
+from specmock.engine.app import MockEngine
+from specmock.engine.options import EngineOptions
+from specmock.http.server import ServerThread
 from tests.suites_selftest.harness import ROOT, run_suites
 
 PETSTORE = ROOT / "tests" / "e2e" / "corpus" / "state-petstore" / "openapi.yaml"

@@ -9,10 +9,10 @@ from _pytest.outcomes import Skipped
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from mockserver.suites_support import ContractModel
-from suites.client import ApiClient
-from suites.context import BUNDLED, ContractRef, Credentials, SuiteOptions, SuiteSession
-from suites.ledger import TokenLedger
+from specmock.suites_support import ContractModel
+from specmock_suites.client import ApiClient
+from specmock_suites.context import BUNDLED, ContractRef, Credentials, SuiteOptions, SuiteSession
+from specmock_suites.ledger import TokenLedger
 from tests.suites_selftest.harness import ROOT
 
 DMLF = ContractModel.load(BUNDLED / "dmlf")

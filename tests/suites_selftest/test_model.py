@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.core.pointers import resolve
-from mockserver.suites_support import ContractModel, Security
-from mockserver.suites_support.schemas import find_placeholder, object_shape
+from specmock.core.pointers import resolve
+from specmock.suites_support import ContractModel, Security
+from specmock.suites_support.schemas import find_placeholder, object_shape
 from tests.suites_selftest.harness import CONTRACTS
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from suites.cli import pytest_args
-from suites.context import BUNDLED, SuiteOptions, SuiteUsageError, bundled_contracts
+from specmock_suites.cli import pytest_args
+from specmock_suites.context import BUNDLED, SuiteOptions, SuiteUsageError, bundled_contracts
 from tests.suites_selftest.harness import ROOT
 
 

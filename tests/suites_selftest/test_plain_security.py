@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.core.exchange import Request, Response
-from mockserver.suites_support import ContractModel, Operation
-from suites.context import Credentials, SuiteOptions, SuiteUsageError
-from suites.credentials import MADE_UP, Wallet
+from specmock.core.exchange import Request, Response
+from specmock.suites_support import ContractModel, Operation
+from specmock_suites.context import Credentials, SuiteOptions, SuiteUsageError
+from specmock_suites.credentials import MADE_UP, Wallet
 from tests.suites_selftest.broken import Breaker
 from tests.suites_selftest.harness import ROOT, run_suites, served
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.core.exchange import Request
-from mockserver.engine.validation import RequestValidator
-from mockserver.suites_support import ContractModel
-from suites.probes import probe_for
+from specmock.core.exchange import Request
+from specmock.engine.validation import RequestValidator
+from specmock.suites_support import ContractModel
+from specmock_suites.probes import probe_for
 
 COLOR = {"type": "object", "properties": {"R": {"type": "integer"}, "G": {"type": "integer"}}}
 

@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped, unused-ignore]
 
-from mockserver.suites_support import ContractModel
-from mockserver.suites_support.schemas import merged, object_shape
-from suites.bodies import variants
-from suites.values import value_strategy
+from specmock.suites_support import ContractModel
+from specmock.suites_support.schemas import merged, object_shape
+from specmock_suites.bodies import variants
+from specmock_suites.values import value_strategy
 from tests.suites_selftest.harness import CONTRACTS
 
 
