@@ -21,6 +21,7 @@ import orjson
 
 from specmock.core import documents
 from specmock.core.formats import with_format_bounds
+from specmock.core.memo import PerDocument
 
 Direction = Literal["response", "request"]
 
@@ -168,19 +169,10 @@ def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
     memo[key] = value
 
 
-_shared: dict[tuple[int, str | None], tuple[dict[str, Any], SchemaChecks]] = {}
+_shared: PerDocument[SchemaChecks] = PerDocument(_DOCUMENTS, SchemaChecks)  # type: ignore[arg-type]
 
 
 def schema_checks(document: dict[str, Any], direction: Direction | None = None) -> SchemaChecks:
     """The document's checks for `direction`, shared by every generation from it (its compiled
-    checks are what makes checking cheap). Keyed by identity: loaded documents are never
-    mutated; the entry keeps the document alive, so an id is not reused while remembered."""
-    key = (id(document), direction)
-    hit = _shared.get(key)
-    if hit is not None and hit[0] is document:
-        return hit[1]
-    checks = SchemaChecks(document, direction)
-    if len(_shared) >= _DOCUMENTS:
-        del _shared[next(iter(_shared))]
-    _shared[key] = (document, checks)
-    return checks
+    checks are what makes checking cheap; core/memo.PerDocument)."""
+    return _shared.get(document, direction)

@@ -34,6 +34,19 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 from openapi_spec_validator.validation import keywords
 
 
+def _compiled_first(compiled: Any, original: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A Schema Object check that asks the compiled meta-schema first and the library only for
+    a value it refuses (so errors are still openapi-spec-validator's own)."""
+    if compiled is None:
+        return original
+
+    def check(value: Any) -> None:
+        if not compiled.is_valid(value):
+            original(value)  # raises openapi-spec-validator's own error, or passes
+
+    return check
+
+
 class FastMetaOAS31SchemaValidator(keywords.OpenAPIV31SchemaValidator):
     """openapi-spec-validator's 3.1 Schema Object validator with a compiled meta-check first."""
 
@@ -43,14 +56,7 @@ class FastMetaOAS31SchemaValidator(keywords.OpenAPIV31SchemaValidator):
             self._get_schema_dialect_id(schema, schema_value)
         )
         compiled = compiled_meta_schema(dialect.META_SCHEMA) if dialect is not None else None
-        if compiled is None:
-            return original
-
-        def check(value: Any) -> None:
-            if not compiled.is_valid(value):
-                original(value)  # raises openapi-spec-validator's own error, or passes
-
-        return check
+        return _compiled_first(compiled, original)
 
 
 class FastOpenAPIV31SpecValidator(OpenAPIV31SpecValidator):
@@ -67,15 +73,7 @@ class FastMetaOAS30SchemaValidator(keywords.OpenAPIV30SchemaValidator):
 
     def _get_schema_checker(self, schema: Any, schema_value: Any) -> Callable[[Any], None]:
         original: Callable[[Any], None] = super()._get_schema_checker(schema, schema_value)
-        compiled = compiled_meta_schema(OAS30Validator.META_SCHEMA)
-        if compiled is None:
-            return original
-
-        def check(value: Any) -> None:
-            if not compiled.is_valid(value):
-                original(value)  # raises openapi-spec-validator's own error, or passes
-
-        return check
+        return _compiled_first(compiled_meta_schema(OAS30Validator.META_SCHEMA), original)
 
 
 class FastOpenAPIV30SpecValidator(OpenAPIV30SpecValidator):

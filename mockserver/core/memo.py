@@ -8,8 +8,9 @@ memory stays flat however many distinct keys clients send.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import suppress
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -36,3 +37,24 @@ class BoundedMemo(OrderedDict[K, V], Generic[K, V]):
                 self.popitem(last=False)
         self[key] = value
         return value
+
+
+class PerDocument(Generic[V]):
+    """What is derived once from a loaded document for a direction, shared by every use.
+
+    Keyed by identity: loaded documents are never mutated. An entry keeps its document alive,
+    so an id is not reused while remembered; at most `size` documents are (tests load many).
+    """
+
+    def __init__(self, size: int, make: Callable[[dict[str, Any], str | None], V]) -> None:
+        self._memo: BoundedMemo[tuple[int, str | None], tuple[dict[str, Any], V]] = (
+            BoundedMemo(size))
+        self._make = make
+
+    def get(self, document: dict[str, Any], direction: str | None) -> V:
+        """The value for `document` and `direction`, made on first use."""
+        key = (id(document), direction)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is document:
+            return hit[1]
+        return self._memo.remember(key, (document, self._make(document, direction)))[1]

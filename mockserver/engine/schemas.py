@@ -31,6 +31,7 @@ import orjson
 
 from specmock.core.formats import NUMBER_FORMATS, format_range, with_format_bounds
 from specmock.core.limits import brief
+from specmock.core.memo import PerDocument
 from specmock.core.pointers import escape
 from specmock.engine.schemas_util import resolve_ref
 from specmock.engine.violations import Violation
@@ -354,22 +355,9 @@ def _refers_to_paths(node: Any) -> bool:
     return False
 
 
-_PREPARED_LIMIT = 16
-_prepared_cache: dict[tuple[int, str | None], tuple[dict[str, Any], _Prepared]] = {}
+_prepared_cache: PerDocument[_Prepared] = PerDocument(16, _Prepared)  # type: ignore[arg-type]
 
 
 def _prepared(document: dict[str, Any], direction: Direction | None) -> _Prepared:
-    """The rewritten document, shared by every schema compiled from it (rewritten once).
-
-    Keyed by identity: loaded documents are never mutated. The entry keeps the document alive,
-    so an id is not reused while cached; the cache is bounded for processes (tests) that load many.
-    """
-    key = (id(document), direction)
-    hit = _prepared_cache.get(key)
-    if hit is not None and hit[0] is document:
-        return hit[1]
-    prepared = _Prepared(document, direction)
-    if len(_prepared_cache) >= _PREPARED_LIMIT:
-        del _prepared_cache[next(iter(_prepared_cache))]
-    _prepared_cache[key] = (document, prepared)
-    return prepared
+    """The rewritten document, shared by every schema compiled from it (rewritten once)."""
+    return _prepared_cache.get(document, direction)
