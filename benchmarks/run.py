@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -410,6 +411,18 @@ def specmock_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "specmock.cli"]
 
 
+@functools.cache
+def _has_no_throttle() -> bool:
+    done = subprocess.run([*specmock_command(), "serve", "--help"], capture_output=True,
+                          text=True, timeout=60)
+    return "--no-throttle" in done.stdout
+
+
+def throttle_off() -> list[str]:
+    """`--no-throttle` where the specmock being measured has it."""
+    return ["--no-throttle"] if _has_no_throttle() else []
+
+
 # ------------------------------------------------------------------------------ processes
 
 
@@ -472,8 +485,11 @@ def start_server(kind: str, contract: ContractBench, log_dir: Path,
         command = [str(prism_bin), "mock", "-h", HOST, "-p", str(port), "-v", "silent",
                    str(source)]
     else:
+        # --no-throttle: DMLF declares the real service's rates (10,000 GETs a day per user);
+        # a throughput run passes them in a second, and 429s are not what is measured. An
+        # older build without the option (--specmock-command) is run without it.
         command = [*specmock_command(), "serve", str(contract.file), "--host", HOST,
-                   "--port", str(port)]
+                   "--port", str(port), *throttle_off()]
         if kind in (SPECMOCK, SPECMOCK_FIRST_START):
             command.append("--quiet")
     log_path = log_dir / f"{contract.name}-{kind}-{port}.log"
