@@ -46,7 +46,7 @@ from specmock.suites_support import ContractModel, Operation, Security
 from specmock_suites.client import ApiClient
 from specmock_suites.context import ContractRef, SuiteSession
 from specmock_suites.credentials import Sent, Wallet
-from specmock_suites.expect import ContractWarning
+from specmock_suites.expect import ContractWarning, warn
 from specmock_suites.target import Target
 
 TOKEN_ACTIONS = ("issueToken", "refreshToken")
@@ -362,14 +362,8 @@ def refused_by_transport_limits(response: Any, case: Any) -> bool:
     """Whether the answer is a transport-limit refusal (noted as a warning when it is)."""
     if response.status_code not in TRANSPORT_LIMITS:
         return False
-    warnings.warn(
-        ContractWarning(
-            f"not a contract rule, noted: {case.operation.label} was refused "
-            f"{response.status_code} before the operation read it (a generated URL, header or "
-            "body past the server's limits)"
-        ),
-        stacklevel=2,
-    )
+    warn(f"{case.operation.label} was refused {response.status_code} before the operation "
+         "read it (a generated URL, header or body past the server's limits)")
     return True
 
 
@@ -393,13 +387,8 @@ def negative_data_rejection_with_files(ctx: Any, response: Any, case: Any) -> bo
         unstated = unstated_refusal(case, str(accepted))
         if unstated is None:
             raise
-        warnings.warn(
-            ContractWarning(
-                f"not a contract rule, noted: {case.operation.label} accepted a request the "
-                f"schema does not allow ({unstated}): {accepted.message.strip()}"
-            ),
-            stacklevel=1,
-        )
+        warn(f"{case.operation.label} accepted a request the schema does not allow "
+             f"({unstated}): {accepted.message.strip()}")
         return None
     return result
 
@@ -539,13 +528,8 @@ def content_type_conformance_routed(ctx: Any, response: Any, case: Any) -> bool 
         received = response.headers.get("content-type", [""])
         received = received[0] if isinstance(received, list) else received
         if "json" not in str(received):
-            warnings.warn(
-                ContractWarning(
-                    f"not a contract rule, noted: {case.operation.label} answered a path "
-                    f"that names no route 404 as {received}"
-                ),
-                stacklevel=1,
-            )
+            warn(f"{case.operation.label} answered a path that names no route 404 as "
+                 f"{received}")
             return None
     result: bool | None = content_type_conformance(ctx, response, case)
     return result
@@ -585,13 +569,8 @@ def status_code_conformance_of_refusals(ctx: Any, response: Any, case: Any) -> b
         if "default" not in documented and not any(
             str(code).upper() in {str(response.status_code), "4XX"} for code in documented
         ):
-            warnings.warn(
-                ContractWarning(
-                    f"not a contract rule, noted: {case.operation.label} refused invalid input "
-                    f"with {response.status_code}, a status the document does not declare"
-                ),
-                stacklevel=1,
-            )
+            warn(f"{case.operation.label} refused invalid input with {response.status_code}, "
+                 "a status the document does not declare")
             return None
     result: bool | None = status_code_conformance(ctx, response, case)
     return result
