@@ -22,6 +22,7 @@ import orjson
 from specmock.core import documents
 from specmock.core.formats import with_format_bounds
 from specmock.core.memo import PerDocument
+from specmock.core.schema30 import exclusive_bounds_as_2020, nullable_as_2020
 
 Direction = Literal["response", "request"]
 
@@ -117,7 +118,7 @@ class SchemaChecks:
             out["properties"] = {**out["properties"], **dict.fromkeys(left_out, False)}
             if isinstance(out.get("required"), list):
                 out["required"] = [name for name in out["required"] if name not in left_out]
-        return _as_2020(with_format_bounds(out))
+        return nullable_as_2020(exclusive_bounds_as_2020(with_format_bounds(out)))
 
 
 def flagged(document: dict[str, Any], schema: Any, flag: str, hops: int = 0) -> bool:
@@ -134,25 +135,6 @@ def flagged(document: dict[str, Any], schema: Any, flag: str, hops: int = 0) -> 
         if flagged(document, target, flag, hops + 1):
             return True
     return any(flagged(document, branch, flag, hops + 1) for branch in schema.get("allOf", []))
-
-
-def _as_2020(node: dict[str, Any]) -> dict[str, Any]:
-    """OpenAPI 3.0's `nullable` and boolean exclusive bounds as 2020-12 says them."""
-    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if isinstance(node.get(flag), bool) and node.pop(flag) and bound in node:
-            node[flag] = node.pop(bound)
-    if node.pop("nullable", None) is not True:
-        return node
-    if isinstance(node.get("enum"), list) and None not in node["enum"]:
-        node["enum"] = [*node["enum"], None]
-    kind = node.get("type")
-    if isinstance(kind, str):
-        node["type"] = [kind, "null"]
-    elif isinstance(kind, list) and "null" not in kind:
-        node["type"] = [*kind, "null"]
-    elif kind is None and "enum" not in node:
-        return {"anyOf": [node, {"type": "null"}]}
-    return node
 
 
 def _schema_text(schema: Any) -> bytes:

@@ -33,6 +33,7 @@ from specmock.core.formats import NUMBER_FORMATS, format_range, with_format_boun
 from specmock.core.limits import brief
 from specmock.core.memo import PerDocument
 from specmock.core.pointers import escape
+from specmock.core.schema30 import exclusive_bounds_as_2020, nullable_as_2020
 from specmock.engine.schemas_util import resolve_ref
 from specmock.engine.violations import Violation
 
@@ -253,10 +254,10 @@ class _Prepared:
         if self.omitted_flag is not None:
             _drop_omitted_required(converted, node, self.document, self.omitted_flag)
         if self.openapi30:
-            _exclusive_bounds_30(converted)
+            exclusive_bounds_as_2020(converted)
         if bounded:
             with_format_bounds(converted)
-        return _nullable_30(converted) if self.openapi30 else converted
+        return nullable_as_2020(converted) if self.openapi30 else converted
 
 
 def _mentions_number_formats(document: dict[str, Any]) -> bool:
@@ -267,35 +268,6 @@ def _mentions_number_formats(document: dict[str, Any]) -> bool:
     except TypeError:
         return True
     return any(f'"{name}"'.encode() in text for name in NUMBER_FORMATS)
-
-
-def _nullable_30(node: dict[str, Any]) -> dict[str, Any]:
-    """3.0's `nullable: true` in 2020-12: "null" joins `type` (and `enum`, else it rejects null)."""
-    if "nullable" not in node:
-        return node
-    if node.pop("nullable") is not True:
-        return node
-    if isinstance(node.get("enum"), list) and None not in node["enum"]:
-        node["enum"] = [*node["enum"], None]
-    kind = node.get("type")
-    if isinstance(kind, str):
-        node["type"] = [kind, "null"]
-    elif isinstance(kind, list):
-        node["type"] = kind if "null" in kind else [*kind, "null"]
-    elif "enum" not in node:
-        # `nullable` next to a `$ref` or `allOf` (common though 3.0 leaves it undefined).
-        return {"anyOf": [node, {"type": "null"}]}
-    return node
-
-
-def _exclusive_bounds_30(node: dict[str, Any]) -> None:
-    """3.0's boolean `exclusiveMinimum: true` + `minimum: 5` is 2020-12's `exclusiveMinimum: 5`."""
-    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        value = node.get(flag)
-        if isinstance(value, bool):
-            del node[flag]
-            if value and bound in node:
-                node[flag] = node.pop(bound)
 
 
 def _drop_omitted_required(converted: dict[str, Any], original: dict[str, Any],
